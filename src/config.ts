@@ -1,0 +1,162 @@
+/**
+ * The service's configuration: the only reader of `process.env`.
+ *
+ * Every variable is declared once in `EnvSchema` (name, type, default, bounds) and
+ * validated at start-up; a bad value throws a `ConfigError` naming the variable, and the
+ * entry points turn that into a one-line message and exit status 1.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import Ajv from 'ajv';
+import { QUEUE_NAMES, type QueueName } from './queue-names';
+
+const Int = (defaultValue: number, minimum: number, maximum = Number.MAX_SAFE_INTEGER) =>
+  Type.Integer({ default: defaultValue, minimum, maximum });
+const Bool = (defaultValue: boolean) => Type.Boolean({ default: defaultValue });
+
+const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union(
+    [Type.Literal('development'), Type.Literal('production'), Type.Literal('test')],
+    {
+      default: 'development',
+    },
+  ),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
+      Type.Literal(level),
+    ),
+    { default: 'info' },
+  ),
+  DATABASE_URL: Type.String({
+    default: 'postgres://postgres@127.0.0.1:5432/postgres',
+    pattern: '^postgres(ql)?://',
+  }),
+  DB_SCHEMA: Type.String({ default: 'game_store', pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
+  DB_POOL_MAX: Int(10, 1, 200),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
+  QUEUE_PREFIX: Type.String({ default: 'rti', pattern: '^[A-Za-z0-9_{}:.-]{1,64}$' }),
+  PORT: Int(3000, 0, 65535),
+  WORKER_QUEUES: Type.String({ default: QUEUE_NAMES.join(',') }),
+  WORKER_CONCURRENCY: Int(4, 1, 256),
+  WORKER_METRICS_PORT: Int(9100, 0, 65535),
+  ADMIN_USER: Type.String({ default: '' }),
+  ADMIN_PASSWORD: Type.String({ default: '' }),
+  BULL_BOARD_READ_ONLY: Bool(false),
+  BASE_PATH: Type.String({ default: '', pattern: '^(/[A-Za-z0-9._~-]+)*$' }),
+  INGEST_KEYS: Type.String({ default: '' }),
+  INGEST_MAX_BACKLOG: Int(1_000_000, 1),
+  INGEST_LINGER_MS: Int(2, 0, 100),
+  INGEST_MAX_EVENTS_PER_JOB: Int(500, 1, 5000),
+  RECENTLY_VIEWED_MAX: Int(50, 1, 1000),
+  RECENTLY_VIEWED_TTL_DAYS: Int(90, 1, 3650),
+  CORS_ORIGINS: Type.String({ default: '' }),
+  SHUTDOWN_TIMEOUT_MS: Int(10_000, 0, 600_000),
+});
+
+type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  isProduction: boolean;
+  logLevel: string;
+  databaseUrl: string;
+  dbSchema: string;
+  dbPoolMax: number;
+  redisUrl: string;
+  queuePrefix: string;
+  port: number;
+  workerQueues: QueueName[];
+  workerConcurrency: number;
+  workerMetricsPort: number;
+  adminUser: string;
+  adminPassword: string;
+  bullBoardReadOnly: boolean;
+  basePath: string;
+  ingestKeys: string[];
+  ingestMaxBacklog: number;
+  ingestLingerMs: number;
+  ingestMaxEventsPerJob: number;
+  recentlyViewedMax: number;
+  recentlyViewedTtlDays: number;
+  corsOrigins: string[];
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true });
+const validateEnv = ajv.compile<Env>(EnvSchema);
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** Reads and validates the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(EnvSchema.properties);
+  const env: Record<string, string> = {};
+  for (const name of known) {
+    const value = source[name];
+    if (value !== undefined && value !== '') env[name] = value;
+  }
+  if (!validateEnv(env)) {
+    const problems = (validateEnv.errors ?? []).map(
+      (error) => `${error.instancePath.slice(1)} ${error.message ?? 'is invalid'}`,
+    );
+    throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
+  }
+
+  const workerQueues = list(env.WORKER_QUEUES);
+  const unknownQueue = workerQueues.find((name) => !QUEUE_NAMES.includes(name as QueueName));
+  if (unknownQueue !== undefined || workerQueues.length === 0) {
+    throw new ConfigError(
+      `invalid environment: WORKER_QUEUES must list some of ${QUEUE_NAMES.join(', ')} (got "${env.WORKER_QUEUES}")`,
+    );
+  }
+  if ((env.ADMIN_USER === '') !== (env.ADMIN_PASSWORD === '')) {
+    throw new ConfigError(
+      'invalid environment: ADMIN_USER and ADMIN_PASSWORD must be set together',
+    );
+  }
+
+  return {
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    logLevel: env.LOG_LEVEL,
+    databaseUrl: env.DATABASE_URL,
+    dbSchema: env.DB_SCHEMA,
+    dbPoolMax: env.DB_POOL_MAX,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    port: env.PORT,
+    workerQueues: workerQueues as QueueName[],
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    workerMetricsPort: env.WORKER_METRICS_PORT,
+    adminUser: env.ADMIN_USER,
+    adminPassword: env.ADMIN_PASSWORD,
+    bullBoardReadOnly: env.BULL_BOARD_READ_ONLY,
+    basePath: env.BASE_PATH,
+    ingestKeys: list(env.INGEST_KEYS),
+    ingestMaxBacklog: env.INGEST_MAX_BACKLOG,
+    ingestLingerMs: env.INGEST_LINGER_MS,
+    ingestMaxEventsPerJob: env.INGEST_MAX_EVENTS_PER_JOB,
+    recentlyViewedMax: env.RECENTLY_VIEWED_MAX,
+    recentlyViewedTtlDays: env.RECENTLY_VIEWED_TTL_DAYS,
+    corsOrigins: list(env.CORS_ORIGINS),
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** For entry points: the config, or a one-line message on stderr and exit status 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
