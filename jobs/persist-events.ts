@@ -1,0 +1,82 @@
+/**
+ * persist — writes a job's events to `web_events`, the history.
+ *
+ * Input:  `{ events: QueuedEvent[] }` (1 to INGEST_MAX_EVENTS_PER_JOB events).
+ * Writes: one multi-row `INSERT … SELECT FROM unnest(…) ON CONFLICT (event_id) DO NOTHING`:
+ *         one round trip and a fixed 13 parameters whatever the batch size; a retried or
+ *         resent event is stored once.
+ * Fails:  database unreachable or busy → throws, BullMQ retries with backoff;
+ *         a row PostgreSQL can never take (data or constraint error) → the other events
+ *         are written one by one, and the job fails with UnrecoverableError naming the
+ *         rejected events (retrying it from Bull Board is safe).
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Knex } from 'knex';
+import type { QueuedEvent } from '../src/ingest/queued-event';
+import { readEventsJob } from './read-events-job';
+
+const INSERT_EVENTS = `
+  INSERT INTO web_events (event_id, user_id, session_id, event_type, game_id, "timestamp",
+    occurred_at, received_at, referrer_page, time_spent, platform, search_query, filters_applied)
+  SELECT * FROM unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
+    ?::timestamptz[], ?::timestamptz[], ?::text[], ?::int[], ?::text[], ?::text[], ?::jsonb[])
+  ON CONFLICT (event_id) DO NOTHING`;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The events as 13 column arrays, in the order of INSERT_EVENTS. */
+function toColumns(events: readonly QueuedEvent[]): Knex.RawBinding[] {
+  const columns: unknown[][] = [
+    events.map((e) => e.event_id),
+    events.map((e) => e.user_id),
+    events.map((e) => e.session_id),
+    events.map((e) => e.event_type),
+    events.map((e) => e.game_id),
+    events.map((e) => iso(e.timestamp)),
+    events.map((e) => iso(e.occurred_at)),
+    events.map((e) => iso(e.received_at)),
+    events.map((e) => e.referrer_page),
+    events.map((e) => e.time_spent),
+    events.map((e) => e.platform),
+    events.map((e) => e.search_query),
+    events.map((e) => (e.filters_applied == null ? null : JSON.stringify(e.filters_applied))),
+  ];
+  // pg sends each JS array as one PostgreSQL array parameter (nulls included).
+  return columns as Knex.RawBinding[];
+}
+
+/** Inserts the events; resolves to the number of new rows. */
+export async function insertEvents(db: Knex, events: readonly QueuedEvent[]): Promise<number> {
+  const result = await db.raw(INSERT_EVENTS, toColumns(events));
+  return (result as { rowCount: number }).rowCount;
+}
+
+/** PostgreSQL's data exceptions (22…) and integrity violations (23…): retrying cannot help. */
+export function isPermanentDbError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+}
+
+export function createPersistProcessor(db: Knex) {
+  return async function persistEvents(job: Job): Promise<{ inserted: number }> {
+    const events = readEventsJob(job);
+    try {
+      return { inserted: await insertEvents(db, events) };
+    } catch (error) {
+      if (!isPermanentDbError(error)) throw error;
+    }
+    // A poison row: keep the good events, name the bad ones.
+    const rejected: string[] = [];
+    for (const event of events) {
+      try {
+        await insertEvents(db, [event]);
+      } catch (error) {
+        if (!isPermanentDbError(error)) throw error;
+        rejected.push(`${event.event_id}: ${(error as Error).message}`);
+      }
+    }
+    throw new UnrecoverableError(
+      `${rejected.length} of ${events.length} events rejected by PostgreSQL: ${rejected.slice(0, 5).join('; ')}`,
+    );
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The payload check both processors start with: a job that does not hold a valid
+ * `{ events: [...] }` can never succeed, so it fails at once (UnrecoverableError) with
+ * the reason, instead of being retried for half an hour.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import { compile, toDetails } from '../src/http/validate';
+import { EventsJob, type QueuedEvent } from '../src/ingest/queued-event';
+
+const check = compile(EventsJob);
+
+export function readEventsJob(job: Job): QueuedEvent[] {
+  if (!check(job.data)) {
+    const reasons = toDetails(check.errors).map(({ path, message }) => `${path || '/'} ${message}`);
+    throw new UnrecoverableError(`invalid job payload: ${reasons.slice(0, 5).join('; ')}`);
+  }
+  return job.data.events;
+}

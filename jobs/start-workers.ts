@@ -1,0 +1,82 @@
+/**
+ * Starts the workers of one process: one BullMQ Worker per queue in WORKER_QUEUES, each
+ * with its processor, error and failure logging, and the backlog counter kept in step.
+ * Used by the worker entry point and by in-process tests; `close` drains and disconnects.
+ */
+import { Worker, type Job, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import type { Config } from '../src/config';
+import { createDb } from '../src/db';
+import type { Logger } from '../src/logger';
+import type { QueueName } from '../src/queue-names';
+import { WORKER_OPTIONS } from '../src/queues';
+import { createWorkerRedis } from '../src/redis';
+import { redisKeys } from '../src/redis-keys';
+import { createPersistProcessor } from './persist-events';
+import { createRecencyProcessor } from './update-recency';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs, waits for active ones (up to SHUTDOWN_TIMEOUT_MS), disconnects. */
+  close(): Promise<void>;
+}
+
+const eventCount = (job: Job) => (Array.isArray(job.data?.events) ? job.data.events.length : 0);
+
+export function startWorkers(config: Config, logger: Logger): RunningWorkers {
+  const redis: Redis = createWorkerRedis(config);
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  const keys = redisKeys(config.queuePrefix);
+  let db: Knex | undefined;
+
+  const processors: Record<QueueName, () => Processor> = {
+    persist: () => createPersistProcessor((db ??= createDb(config))),
+    recency: () => createRecencyProcessor(redis, keys, config),
+  };
+
+  const workers = config.workerQueues.map((name) => {
+    const worker = new Worker(name, processors[name](), {
+      ...WORKER_OPTIONS,
+      connection: redis,
+      prefix: config.queuePrefix,
+      concurrency: config.workerConcurrency,
+    });
+    const settle = (job: Job) =>
+      void redis.decrby(keys.backlog(name), eventCount(job)).catch(() => undefined);
+    worker.on('error', (error) =>
+      logger.error({ queue: name, err: error.message }, 'worker error'),
+    );
+    worker.on('completed', settle);
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const final =
+        error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      logger[final ? 'error' : 'warn'](
+        { queue: name, jobId: job.id, attempt: job.attemptsMade, reason: error.message },
+        final ? 'job failed for good (kept in the failed set)' : 'job failed, will retry',
+      );
+      if (final) settle(job);
+    });
+    return worker;
+  });
+
+  return {
+    workers,
+    async close() {
+      const drained = Promise.all(workers.map((worker) => worker.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
+      });
+      if ((await Promise.race([drained, timedOut])) === 'timeout') {
+        // Jobs still active are left to stall and be picked up again by another worker.
+        logger.warn('shutdown timed out with jobs still active; they will be retried');
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+      clearTimeout(timer);
+      redis.disconnect();
+      await db?.destroy();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * What the API needs, opened once per process by the entry point (or a test) and passed
+ * to createApp. `closeApiDeps` closes it all, in reverse order.
+ */
+import type { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import type { Config } from './config';
+import { createDb } from './db';
+import { Backlog } from './ingest/backlog';
+import { EventEnqueuer } from './ingest/enqueue-events';
+import { Ingestion } from './ingest/ingestion';
+import { createLogger, type Logger } from './logger';
+import { createApiMetrics, type ApiMetrics } from './metrics';
+import type { QueueName } from './queue-names';
+import { createFlowProducer, createQueues } from './queues';
+import { createApiRedis } from './redis';
+import { redisKeys, type RedisKeys } from './redis-keys';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  metrics: ApiMetrics;
+  db: Knex;
+  redis: Redis;
+  keys: RedisKeys;
+  flow: FlowProducer;
+  queues: Record<QueueName, Queue>;
+  ingestion: Ingestion;
+}
+
+export function createApiDeps(config: Config, logger = createLogger(config, 'api')): AppDeps {
+  const metrics = createApiMetrics();
+  const db = createDb(config);
+  const redis = createApiRedis(config);
+  // An idle connection error is logged here; a request meeting it answers 503.
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  const keys = redisKeys(config.queuePrefix);
+  const flow = createFlowProducer(redis, config.queuePrefix);
+  const queues = createQueues(redis, config.queuePrefix);
+  const logQueueError = (error: Error) => logger.warn({ err: error.message }, 'queue error');
+  flow.on('error', logQueueError);
+  for (const queue of Object.values(queues)) queue.on('error', logQueueError);
+  const enqueuer = new EventEnqueuer({
+    flow,
+    redis,
+    keys,
+    lingerMs: config.ingestLingerMs,
+    maxEventsPerJob: config.ingestMaxEventsPerJob,
+  });
+  const ingestion = new Ingestion(
+    enqueuer,
+    new Backlog(redis, keys),
+    config.ingestMaxBacklog,
+    metrics,
+  );
+  return { config, logger, metrics, db, redis, keys, flow, queues, ingestion };
+}
+
+export async function closeApiDeps(deps: AppDeps): Promise<void> {
+  await deps.flow.close();
+  await Promise.all(Object.values(deps.queues).map((queue) => queue.close()));
+  deps.redis.disconnect();
+  await deps.db.destroy();
+}

@@ -1,0 +1,87 @@
+/**
+ * Reads a JSON body at the edge: the content type first (415), the size while reading
+ * (413, refused from Content-Length before the body is read), the syntax (400), and no
+ * `__proto__` / `constructor` / `prototype` key at any depth (400).
+ *
+ * `text/plain` holding JSON is accepted for `navigator.sendBeacon`, which cannot set a
+ * JSON content type. Gzip/deflate bodies are inflated by co-body, and the limit applies to
+ * the inflated size, so a compressed bomb is cut off at the limit.
+ */
+import type { Middleware } from 'koa';
+import { koaBody } from 'koa-body';
+import { HttpError } from './http-error';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first forbidden key, walking iteratively (a deep body cannot blow the stack). */
+export function findForbiddenKey(value: unknown): string | undefined {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    for (const key of Object.keys(node)) {
+      const childPath = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (FORBIDDEN_KEYS.has(key)) return childPath;
+      stack.push([(node as Record<string, unknown>)[key], childPath]);
+    }
+  }
+  return undefined;
+}
+
+const malformed = (message: string, path = '') =>
+  new HttpError(400, 'malformed_json', message, path ? [{ path, message }] : []);
+
+export function parseJsonBody({ limit }: { limit: string }): Middleware {
+  const read = koaBody({
+    json: true,
+    text: true,
+    urlencoded: false,
+    multipart: false,
+    jsonStrict: true,
+    jsonLimit: limit,
+    textLimit: limit,
+    patchNode: false,
+    onError(error) {
+      const status = (error as { status?: number }).status;
+      if (status === 413) {
+        throw new HttpError(413, 'payload_too_large', `The body is larger than ${limit}.`);
+      }
+      if (status === 415) {
+        throw new HttpError(
+          415,
+          'unsupported_media_type',
+          'This content encoding is not supported.',
+        );
+      }
+      throw malformed(`The body is not valid JSON: ${error.message}`);
+    },
+  });
+
+  return async (ctx, next) => {
+    if (!ctx.is('application/json', '+json', 'text/plain')) {
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        'Send the body as application/json (or text/plain holding JSON, as sendBeacon does).',
+      );
+    }
+    await read(ctx, async () => {});
+    let body: unknown = ctx.request.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch (error) {
+        throw malformed(`The body is not valid JSON: ${(error as Error).message}`);
+      }
+    }
+    const forbidden = findForbiddenKey(body);
+    if (forbidden !== undefined) {
+      throw malformed(
+        'The body contains a forbidden key (__proto__, constructor or prototype).',
+        forbidden,
+      );
+    }
+    ctx.state.body = body;
+    await next();
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Durable enqueueing with a linger, like a Kafka producer: events from requests that
+ * arrive within `lingerMs` of each other (or until `maxEventsPerJob`) travel together in
+ * one job per queue, written by one atomic Redis transaction (FlowProducer.addBulk: a
+ * MULTI/EXEC holding both queues' jobs). Each request's promise settles only when every
+ * batch holding one of its events has been written, so a 202 always means "in Redis".
+ */
+import type { FlowProducer } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_NAMES, EVENTS_JOB } from '../queue-names';
+import { JOB_OPTIONS } from '../queues';
+import type { RedisKeys } from '../redis-keys';
+import { unavailable } from '../http/http-error';
+import type { QueuedEvent } from './queued-event';
+
+interface Batch {
+  events: QueuedEvent[];
+  /** Settles when the batch has been written (or failed to be). */
+  written: Promise<void>;
+  /** Closes the batch to new events and starts its write. */
+  release: () => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface EnqueueOptions {
+  flow: FlowProducer;
+  redis: Redis;
+  keys: RedisKeys;
+  lingerMs: number;
+  maxEventsPerJob: number;
+  /** A write not confirmed within this time is reported as failed (the client retries). */
+  timeoutMs?: number;
+}
+
+export class EventEnqueuer {
+  private pending: Batch | undefined;
+
+  constructor(private readonly options: EnqueueOptions) {}
+
+  /** Resolves once all `events` are durably queued; rejects with a 503 HttpError otherwise. */
+  async enqueue(events: readonly QueuedEvent[]): Promise<void> {
+    const batches = new Set<Batch>();
+    for (const event of events) {
+      const batch = (this.pending ??= this.openBatch());
+      batch.events.push(event);
+      batches.add(batch);
+      if (batch.events.length >= this.options.maxEventsPerJob) this.close(batch);
+    }
+    await Promise.all(Array.from(batches, (batch) => batch.written));
+  }
+
+  private openBatch(): Batch {
+    const events: QueuedEvent[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const batch: Batch = {
+      events,
+      release,
+      written: released.then(() => this.write(events)),
+      timer: setTimeout(() => this.close(batch), this.options.lingerMs),
+    };
+    return batch;
+  }
+
+  private close(batch: Batch): void {
+    if (this.pending === batch) this.pending = undefined;
+    clearTimeout(batch.timer);
+    batch.release();
+  }
+
+  private async write(events: QueuedEvent[]): Promise<void> {
+    const { flow, redis, keys, timeoutMs = 1_000 } = this.options;
+    const data = { events };
+    const jobs = QUEUE_NAMES.map((queueName) => ({
+      name: EVENTS_JOB,
+      queueName,
+      data,
+      opts: JOB_OPTIONS,
+    }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+    });
+    try {
+      await Promise.race([flow.addBulk(jobs), timeout]);
+    } catch (error) {
+      throw unavailable(`The event queue is unavailable: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    // The backlog counters only steer backpressure; the events are already safe.
+    const pipeline = redis.pipeline();
+    for (const queueName of QUEUE_NAMES) pipeline.incrby(keys.backlog(queueName), events.length);
+    pipeline.exec().catch(() => undefined);
+  }
+}

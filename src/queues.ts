@@ -1,0 +1,50 @@
+/**
+ * The queues' shared settings: job options (set by the producer, the API) and worker
+ * options (retry schedule, stall detection), so both sides read one definition.
+ */
+import { FlowProducer, Queue, type JobsOptions, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_NAMES, type QueueName } from './queue-names';
+
+export const BACKOFF_TYPE = 'capped-exponential';
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 60_000;
+
+/**
+ * 30 attempts: 1 s, 2 s, 4 s … then every 60 s, ≈ 24 minutes in all, so a job outlives a
+ * database outage of well over ten minutes before it is moved to the failed set.
+ */
+export const JOB_OPTIONS: JobsOptions = {
+  attempts: 30,
+  backoff: { type: BACKOFF_TYPE },
+  removeOnComplete: { count: 1_000, age: 3_600 },
+  // Exhausted jobs are the dead-letter queue: kept until an operator retries or removes them.
+  removeOnFail: false,
+};
+
+/** The delay before retry number `attemptsMade`: doubling from 1 s, capped at 60 s, ±10 % jitter. */
+export function retryDelay(attemptsMade: number): number {
+  const delay = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attemptsMade - 1), BACKOFF_CAP_MS);
+  return Math.round(delay * (0.9 + Math.random() * 0.2));
+}
+
+/**
+ * Stall detection: a worker killed mid-job leaves its lock to expire (10 s); another
+ * worker's check (every 5 s) puts the job back in the wait list. Every job is safe to run
+ * twice, so a job may stall many times (a crash loop) before it is failed, not just once.
+ */
+export const WORKER_OPTIONS: Omit<WorkerOptions, 'connection' | 'concurrency' | 'prefix'> = {
+  lockDuration: 10_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 50,
+  settings: { backoffStrategy: (attemptsMade: number) => retryDelay(attemptsMade) },
+};
+
+export function createFlowProducer(connection: Redis, prefix: string): FlowProducer {
+  return new FlowProducer({ connection, prefix });
+}
+
+export function createQueues(connection: Redis, prefix: string): Record<QueueName, Queue> {
+  const entries = QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })]);
+  return Object.fromEntries(entries) as Record<QueueName, Queue>;
+}

@@ -1,0 +1,36 @@
+/**
+ * Redis connections, shaped by the process's role (STYLE §9):
+ * - the API's fails fast (no offline queue, a short command timeout) so that a dead
+ *   Redis becomes a 503 within a second, never a hang and never a 202;
+ * - a worker's waits and retries forever (`maxRetriesPerRequest: null`), as BullMQ's
+ *   blocking commands require, and resumes when Redis is back.
+ */
+import { Redis } from 'ioredis';
+import type { Config } from './config';
+
+const reconnect = (attempt: number) => Math.min(50 * 2 ** attempt, 2_000);
+
+export function createApiRedis(config: Pick<Config, 'redisUrl'>): Redis {
+  return new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1_000,
+    connectTimeout: 1_000,
+    retryStrategy: reconnect,
+    connectionName: 'rti-api',
+  });
+}
+
+export function createWorkerRedis(config: Pick<Config, 'redisUrl'>): Redis {
+  return new Redis(config.redisUrl, {
+    maxRetriesPerRequest: null,
+    retryStrategy: reconnect,
+    connectionName: 'rti-worker',
+  });
+}
+
+/** Redis's `maxmemory-policy`: anything but `noeviction` may silently drop queued jobs. */
+export async function maxmemoryPolicy(redis: Redis): Promise<string> {
+  const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+  return reply[1] ?? 'unknown';
+}

@@ -1,0 +1,56 @@
+/**
+ * A whole pipeline for one test file: its own schema (migrated, optionally seeded) and
+ * queue prefix, the real API on a real port, and optionally in-process workers.
+ */
+import type { Knex } from 'knex';
+import { createApp } from '../../src/app';
+import { closeApiDeps, createApiDeps, type AppDeps } from '../../src/app-deps';
+import type { Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startWorkers, type RunningWorkers } from '../../jobs/start-workers';
+import { listen, type TestServer } from './http';
+import { dropTestSchema, migrateTestSchema, testConfig } from './test-env';
+
+export interface Pipeline extends TestServer {
+  config: Config;
+  deps: AppDeps;
+  db: Knex;
+  workers?: RunningWorkers;
+  /** Closes everything this pipeline opened and removes its schema and Redis keys. */
+  stop(): Promise<void>;
+}
+
+export async function startPipeline(
+  env: Record<string, string> = {},
+  { workers = true, seed = false } = {},
+): Promise<Pipeline> {
+  const config = testConfig(env);
+  const db = await migrateTestSchema(config, { seed });
+  const deps = createApiDeps(config, createLogger(config, 'test-api'));
+  const server = await listen(createApp(deps));
+  const running = workers ? startWorkers(config, createLogger(config, 'test-worker')) : undefined;
+  return {
+    ...server,
+    config,
+    deps,
+    db,
+    workers: running,
+    async stop() {
+      await server.close();
+      await running?.close();
+      await removeRedisKeys(deps, config.queuePrefix);
+      await closeApiDeps(deps);
+      await dropTestSchema(db, config);
+    },
+  };
+}
+
+/** Deletes the keys under this test's own prefix, and nothing else. */
+export async function removeRedisKeys(deps: Pick<AppDeps, 'redis'>, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await deps.redis.unlink(...keys);
+  } while (cursor !== '0');
+}
