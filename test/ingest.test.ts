@@ -70,11 +70,12 @@ test('accepts text/plain holding JSON (navigator.sendBeacon)', async (t) => {
 });
 
 test('415 without a content type or with a non-JSON one', async (t) => {
-  for (const headers of [
+  const variants: Array<Record<string, string>> = [
     {},
     { 'content-type': 'application/x-www-form-urlencoded' },
     { 'content-type': 'text/html' },
-  ]) {
+  ];
+  for (const headers of variants) {
     // A Buffer body, so fetch adds no content type of its own.
     const raw = Buffer.from(JSON.stringify(viewEvent()));
     const answer = await api.request('POST', '/api/v1/ingest', { raw, headers });

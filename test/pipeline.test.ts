@@ -50,7 +50,8 @@ async function processed(eventIds: string[]) {
   );
   await waitFor(async () => {
     const counts = await api.deps.queues.recency.getJobCounts('waiting', 'active', 'delayed');
-    return counts.waiting + counts.active + counts.delayed === 0 ? true : undefined;
+    const pending = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0);
+    return pending === 0 ? true : undefined;
   });
 }
 

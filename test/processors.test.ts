@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { createPersistProcessor } from '../jobs/persist-events';
 import { createRecencyProcessor } from '../jobs/update-recency';
 import type { QueuedEvent } from '../src/ingest/queued-event';
+import { createDb } from '../src/db';
 import { redisKeys } from '../src/redis-keys';
 import type { Config } from '../src/config';
 import { dropTestSchema, migrateTestSchema, testConfig } from './helpers/test-env';
@@ -132,7 +133,6 @@ test('persist: a row PostgreSQL refuses fails the job for good, and the other ev
 });
 
 test('persist: an unreachable database is a retryable error, not a permanent one', async (t) => {
-  const { createDb } = await import('../src/db');
   const deadDb = createDb({ ...config, databaseUrl: 'postgres://postgres@127.0.0.1:1/test' });
   t.teardown(() => deadDb.destroy());
   const error = await t.throwsAsync(createPersistProcessor(deadDb)(jobOf([queuedEvent()])));

@@ -82,7 +82,9 @@ export class EventEnqueuer {
       timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
     });
     try {
-      await Promise.race([flow.addBulk(jobs), timeout]);
+      const added = await Promise.race([flow.addBulk(jobs), timeout]);
+      // A closing FlowProducer resolves without adding anything: that is not a success.
+      if (added?.length !== jobs.length) throw new Error('the producer is closing');
     } catch (error) {
       throw unavailable(`The event queue is unavailable: ${(error as Error).message}`);
     } finally {
