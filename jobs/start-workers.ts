@@ -1,7 +1,9 @@
 /**
  * Starts the workers of one process: one BullMQ Worker per queue in WORKER_QUEUES, each
- * with its processor, error and failure logging, and the backlog counter kept in step.
- * Used by the worker entry point and by in-process tests; `close` drains and disconnects.
+ * with its processor, error and failure logging, metrics, and the backlog counter kept in
+ * step. Used by the worker entry point and by in-process tests; `close` drains and
+ * disconnects. The metrics are recorded here and served by the entry point, so in-process
+ * workers of parallel tests do not compete for WORKER_METRICS_PORT.
  */
 import { Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -13,21 +15,44 @@ import type { QueueName } from '../src/queue-names';
 import { WORKER_OPTIONS } from '../src/queues';
 import { createWorkerRedis } from '../src/redis';
 import { redisKeys } from '../src/redis-keys';
+import { createWorkerMetrics, type WorkerMetrics } from '../src/worker-metrics';
 import { createPersistProcessor } from './persist-events';
+import { createBacklogSettler } from './settle-backlog';
 import { createRecencyProcessor } from './update-recency';
 
 export interface RunningWorkers {
   workers: Worker[];
+  metrics: WorkerMetrics;
   /** Stops taking jobs, waits for active ones (up to SHUTDOWN_TIMEOUT_MS), disconnects. */
   close(): Promise<void>;
 }
 
-const eventCount = (job: Job) => (Array.isArray(job.data?.events) ? job.data.events.length : 0);
+/** Times each job and counts what it changed, from the processor's own result. */
+function instrument(name: QueueName, processor: Processor, metrics: WorkerMetrics): Processor {
+  const countResult: Record<QueueName, (result: Record<string, number>) => void> = {
+    persist: (result) => metrics.eventsPersisted.inc(result.inserted ?? 0),
+    recency: (result) => metrics.eventsFolded.inc(result.applied ?? 0),
+  };
+  return async (job, token) => {
+    const done = metrics.jobDuration.startTimer({ queue: name });
+    try {
+      const result = await processor(job, token);
+      done({ status: 'completed' });
+      countResult[name](result);
+      return result;
+    } catch (error) {
+      done({ status: 'failed' });
+      throw error;
+    }
+  };
+}
 
 export function startWorkers(config: Config, logger: Logger): RunningWorkers {
   const redis: Redis = createWorkerRedis(config);
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   const keys = redisKeys(config.queuePrefix);
+  const metrics = createWorkerMetrics();
+  const settleBacklog = createBacklogSettler(redis, keys);
   let db: Knex | undefined;
 
   const processors: Record<QueueName, () => Processor> = {
@@ -36,14 +61,13 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
   };
 
   const workers = config.workerQueues.map((name) => {
-    const worker = new Worker(name, processors[name](), {
+    const worker = new Worker(name, instrument(name, processors[name](), metrics), {
       ...WORKER_OPTIONS,
       connection: redis,
       prefix: config.queuePrefix,
       concurrency: config.workerConcurrency,
     });
-    const settle = (job: Job) =>
-      void redis.decrby(keys.backlog(name), eventCount(job)).catch(() => undefined);
+    const settle = (job: Job) => void settleBacklog(worker, job).catch(() => undefined);
     worker.on('error', (error) =>
       logger.error({ queue: name, err: error.message }, 'worker error'),
     );
@@ -52,6 +76,7 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
       if (!job) return;
       const final =
         error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      metrics.jobFailures.inc({ queue: name, final: String(final) });
       logger[final ? 'error' : 'warn'](
         { queue: name, jobId: job.id, attempt: job.attemptsMade, reason: error.message },
         final ? 'job failed for good (kept in the failed set)' : 'job failed, will retry',
@@ -63,6 +88,7 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
 
   return {
     workers,
+    metrics,
     async close() {
       const drained = Promise.all(workers.map((worker) => worker.close()));
       let timer: NodeJS.Timeout | undefined;

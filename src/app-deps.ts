@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from './config';
 import { createDb } from './db';
+import { Drain } from './http/reject-while-draining';
 import { Backlog } from './ingest/backlog';
 import { EventEnqueuer } from './ingest/enqueue-events';
 import { Ingestion } from './ingest/ingestion';
@@ -27,6 +28,8 @@ export interface AppDeps {
   flow: FlowProducer;
   queues: Record<QueueName, Queue>;
   ingestion: Ingestion;
+  /** Set by the entry point on SIGTERM: new requests get 503 while in-flight ones finish. */
+  drain: Drain;
 }
 
 export function createApiDeps(config: Config, logger = createLogger(config, 'api')): AppDeps {
@@ -54,7 +57,7 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
     config.ingestMaxBacklog,
     metrics,
   );
-  return { config, logger, metrics, db, redis, keys, flow, queues, ingestion };
+  return { config, logger, metrics, db, redis, keys, flow, queues, ingestion, drain: new Drain() };
 }
 
 export async function closeApiDeps(deps: AppDeps): Promise<void> {

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { QueueName } from './queue-names';
 import type { RedisKeys } from './redis-keys';
+import { withTimeout } from './with-timeout';
 
 export function createApiMetrics() {
   const registry = new Registry();
@@ -68,12 +69,16 @@ export async function sampleQueues(
 ): Promise<void> {
   const names = Object.keys(queues) as QueueName[];
   try {
-    const [counts, backlogs] = await Promise.all([
-      Promise.all(names.map((name) => queues[name].getJobCounts(...QUEUE_STATES))),
-      redis.mget(names.map((name) => keys.backlog(name))),
-    ]);
+    const [counts, backlogs] = await withTimeout(
+      Promise.all([
+        Promise.all(names.map((name) => queues[name].getJobCounts(...QUEUE_STATES))),
+        redis.mget(names.map((name) => keys.backlog(name))),
+      ]),
+      1_000,
+    );
     names.forEach((queue, index) => {
-      for (const state of QUEUE_STATES) metrics.queueJobs.set({ queue, state }, counts[index]![state] ?? 0);
+      const count = counts[index]!;
+      for (const state of QUEUE_STATES) metrics.queueJobs.set({ queue, state }, count[state] ?? 0);
       metrics.queueBacklogEvents.set({ queue }, Math.max(0, Number(backlogs[index] ?? 0)));
     });
   } catch {

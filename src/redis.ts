@@ -5,6 +5,7 @@
  * - a worker's waits and retries forever (`maxRetriesPerRequest: null`), as BullMQ's
  *   blocking commands require, and resumes when Redis is back.
  */
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Config } from './config';
 
@@ -33,4 +34,13 @@ export function createWorkerRedis(config: Pick<Config, 'redisUrl'>): Redis {
 export async function maxmemoryPolicy(redis: Redis): Promise<string> {
   const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
   return reply[1] ?? 'unknown';
+}
+
+/**
+ * Resolves when the connection is ready, rejects at its next error. The API's connection
+ * has no offline queue, so a command sent while it (re)connects fails at once; a probe
+ * waits for this first (under its own deadline) instead of reporting a connect in progress.
+ */
+export async function redisReady(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') await once(redis, 'ready');
 }
