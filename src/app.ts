@@ -5,14 +5,20 @@
  */
 import Koa from 'koa';
 import cors from '@koa/cors';
+import mount from 'koa-mount';
 import type { AppDeps } from './app-deps';
+import { mountBoard } from './board/mount-board';
 import { handleErrors } from './http/handle-errors';
 import { observeRequests } from './http/observe-requests';
+import { rejectWhileDraining } from './http/reject-while-draining';
+import { opsRoutes } from './ops-routes';
+import { serveDocs } from './openapi/serve-docs';
 import { API_PREFIX, apiRoutes, buildRouter } from './routes';
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   const api = buildRouter(apiRoutes(deps), API_PREFIX);
+  const ops = buildRouter(opsRoutes(deps));
   const allowedOrigins = new Set(deps.config.corsOrigins);
   // Browsers may call the API routes from the storefront's origins, never the admin ones.
   const apiCors = cors({
@@ -26,11 +32,20 @@ export function createApp(deps: AppDeps): Koa {
     maxAge: 86_400,
   });
 
+  // Everything the service serves, answered under BASE_PATH: a proxy in front may forward
+  // the prefix unchanged, and each route below is written without it (mount strips it).
+  const site = new Koa();
+  site.use(ops.routes());
+  site.use(serveDocs(deps));
+  site.use(mountBoard(deps.config, deps.queues));
+  site.use((ctx, next) => (ctx.path.startsWith(API_PREFIX) ? apiCors(ctx, next) : next()));
+  site.use(api.routes());
+  site.use(api.allowedMethods({ throw: true }));
+
   app.use(observeRequests(deps.logger, deps.metrics));
   app.use(handleErrors);
-  app.use((ctx, next) => (ctx.path.startsWith(API_PREFIX) ? apiCors(ctx, next) : next()));
-  app.use(api.routes());
-  app.use(api.allowedMethods({ throw: true }));
+  app.use(rejectWhileDraining(deps.drain));
+  app.use(mount(deps.config.basePath || '/', site));
 
   app.on('error', (error: Error) => deps.logger.error({ err: error }, 'unhandled error'));
   return app;

@@ -5,6 +5,7 @@
  * else is a 500 that is logged (through `app.emit('error')`) and never shows its internals.
  */
 import type { Middleware } from 'koa';
+import { toConflict } from './db-conflict';
 import { HttpError, unavailable } from './http-error';
 
 const CODES: Record<number, string> = {
@@ -45,6 +46,8 @@ export function isUnavailableError(error: unknown): boolean {
 
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  const conflict = toConflict(error);
+  if (conflict) return conflict;
   if (isUnavailableError(error))
     return unavailable('A backing service is unavailable; retry shortly.');
   const status = (error as { status?: number; expose?: boolean }).status;
