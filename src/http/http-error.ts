@@ -4,9 +4,14 @@
  * Handlers throw an HttpError; `handleErrors` turns it into the answer.
  */
 export interface ErrorDetail {
+  /** A JSON pointer (RFC 6901) to the offending value. */
   path: string;
   message: string;
 }
+
+/** One key as a JSON-pointer segment: `~` and `/` escaped (RFC 6901). */
+export const pointerSegment = (key: string) =>
+  `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
 
 export class HttpError extends Error {
   override name = 'HttpError';

@@ -1,7 +1,8 @@
 /**
  * Reads a JSON body at the edge: the content type first (415), the size while reading
- * (413, refused from Content-Length before the body is read), the syntax (400), and no
- * `__proto__` / `constructor` / `prototype` key at any depth (400).
+ * (413, refused from Content-Length before the body is read), the syntax (400), no
+ * `__proto__` / `constructor` / `prototype` key at any depth and no nesting deeper than
+ * MAX_BODY_DEPTH (400).
  *
  * `text/plain` holding JSON is accepted for `navigator.sendBeacon`, which cannot set a
  * JSON content type. Gzip/deflate bodies are inflated by co-body, and the limit applies to
@@ -9,20 +10,39 @@
  */
 import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
-import { HttpError } from './http-error';
+import { HttpError, pointerSegment } from './http-error';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The path of the first forbidden key, walking iteratively (a deep body cannot blow the stack). */
-export function findForbiddenKey(value: unknown): string | undefined {
-  const stack: Array<[unknown, string]> = [[value, '']];
+/**
+ * Deeper than this is refused: no payload of the API comes near it, and a body nested
+ * thousands deep (a 32 KB body can be 16,000 levels of `[`) would overflow the stack of
+ * every recursive walk after this one (JSON.stringify, the validator, the job's encoding).
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * The first problem in a parsed body, as a path and a message: a forbidden key, or
+ * nesting deeper than MAX_BODY_DEPTH. Walks iteratively, so a deep body cannot blow the
+ * stack here either.
+ */
+export function findBodyProblem(value: unknown): { path: string; message: string } | undefined {
+  const stack: Array<[unknown, string, number]> = [[value, '', 0]];
   while (stack.length > 0) {
-    const [node, path] = stack.pop()!;
+    const [node, path, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) {
+      return { path, message: `The body is nested more than ${MAX_BODY_DEPTH} levels deep.` };
+    }
     for (const key of Object.keys(node)) {
-      const childPath = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (FORBIDDEN_KEYS.has(key)) return childPath;
-      stack.push([(node as Record<string, unknown>)[key], childPath]);
+      const childPath = `${path}${pointerSegment(key)}`;
+      if (FORBIDDEN_KEYS.has(key)) {
+        return {
+          path: childPath,
+          message: 'The body contains a forbidden key (__proto__, constructor or prototype).',
+        };
+      }
+      stack.push([(node as Record<string, unknown>)[key], childPath, depth + 1]);
     }
   }
   return undefined;
@@ -74,13 +94,8 @@ export function parseJsonBody({ limit }: { limit: string }): Middleware {
         throw malformed(`The body is not valid JSON: ${(error as Error).message}`);
       }
     }
-    const forbidden = findForbiddenKey(body);
-    if (forbidden !== undefined) {
-      throw malformed(
-        'The body contains a forbidden key (__proto__, constructor or prototype).',
-        forbidden,
-      );
-    }
+    const problem = findBodyProblem(body);
+    if (problem !== undefined) throw malformed(problem.message, problem.path);
     ctx.state.body = body;
     await next();
   };

@@ -5,7 +5,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema, Static } from '@sinclair/typebox';
-import { validationFailed, type ErrorDetail } from './http-error';
+import { pointerSegment, validationFailed, type ErrorDetail } from './http-error';
 
 const ajv = addFormats(new Ajv({ allErrors: true, strict: false }), ['iso-date-time', 'uuid']);
 
@@ -21,12 +21,12 @@ export function toDetails(errors: ErrorObject[] | null | undefined, base = ''): 
       switch (error.keyword) {
         case 'required':
           return {
-            path: `${base}${error.instancePath}/${error.params.missingProperty}`,
+            path: `${base}${error.instancePath}${pointerSegment(error.params.missingProperty)}`,
             message: 'is required',
           };
         case 'additionalProperties':
           return {
-            path: `${base}${error.instancePath}/${error.params.additionalProperty}`,
+            path: `${base}${error.instancePath}${pointerSegment(error.params.additionalProperty)}`,
             message: 'is not an allowed field',
           };
         case 'enum':

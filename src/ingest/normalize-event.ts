@@ -4,7 +4,7 @@
  * clock skew, and the rules a schema cannot say (time window, filters size) checked.
  */
 import { randomUUID } from 'node:crypto';
-import type { ErrorDetail } from '../http/http-error';
+import { pointerSegment, type ErrorDetail } from '../http/http-error';
 import { MAX_FILTERS_LENGTH, type IngestEvent } from './event-schema';
 import type { QueuedEvent } from './queued-event';
 
@@ -33,7 +33,7 @@ export function findUnstorableString(value: unknown): string | undefined {
     } else if (node !== null && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) {
         if (unstorable(key)) return path;
-        stack.push([child, `${path}/${key}`]);
+        stack.push([child, `${path}${pointerSegment(key)}`]);
       }
     }
   }

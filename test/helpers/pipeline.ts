@@ -7,6 +7,7 @@ import { createApp } from '../../src/app';
 import { closeApiDeps, createApiDeps, type AppDeps } from '../../src/app-deps';
 import type { Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { redisReady } from '../../src/redis';
 import { startWorkers, type RunningWorkers } from '../../jobs/start-workers';
 import { listen, type TestServer } from './http';
 import { dropTestSchema, migrateTestSchema, testConfig } from './test-env';
@@ -27,6 +28,8 @@ export async function startPipeline(
   const config = testConfig(env);
   const db = await migrateTestSchema(config, { seed });
   const deps = createApiDeps(config, createLogger(config, 'test-api'));
+  // The API's Redis connection has no offline queue: a request before it is ready is a 503.
+  await redisReady(deps.redis);
   const server = await listen(createApp(deps));
   const running = workers ? startWorkers(config, createLogger(config, 'test-worker')) : undefined;
   return {

@@ -1,0 +1,37 @@
+/**
+ * Keeps the backpressure counters in step with the queues: after each job that finished
+ * (completed, or failed for good), its events leave the backlog, and an empty queue resets
+ * the counter (see settle-backlog.lua for why).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../src/redis-keys';
+
+const SCRIPT = readFileSync(path.join(__dirname, 'settle-backlog.lua'), 'utf8');
+
+type SettlingRedis = Redis & {
+  settleBacklog(numKeys: number, ...args: Array<string | number>): Promise<number>;
+};
+
+const eventCount = (job: Job) => (Array.isArray(job.data?.events) ? job.data.events.length : 0);
+
+/** A function that settles a finished job of `worker` in its queue's backlog counter. */
+export function createBacklogSettler(redis: Redis, keys: RedisKeys) {
+  redis.defineCommand('settleBacklog', { lua: SCRIPT });
+  const settling = redis as SettlingRedis;
+  return (worker: Worker, job: Job): Promise<number> => {
+    const queue = worker.keys;
+    return settling.settleBacklog(
+      6,
+      keys.backlog(worker.name),
+      queue.wait!,
+      queue.paused!,
+      queue.active!,
+      queue.delayed!,
+      queue.prioritized!,
+      eventCount(job),
+    );
+  };
+}
