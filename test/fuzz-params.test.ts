@@ -56,9 +56,10 @@ const asSegment = (text: string) => {
   fc.pre(!['', '.', '..'].includes(text));
   return encodeURIComponent(text);
 };
+/** Ids and limits are plain decimal integers in range ("1e1", "0x10", " 5" are not). */
 const asInteger = (text: string, min: number, max: number) => {
   const value = Number(text);
-  return text.trim() !== '' && Number.isInteger(value) && value >= min && value <= max;
+  return /^[+-]?\d+$/.test(text) && value >= min && value <= max;
 };
 
 test('query and path parameters are validated before SQL or Redis sees them', async (t) => {

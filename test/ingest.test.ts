@@ -38,6 +38,15 @@ test('accepts the Python client payload: naive timestamp read as UTC, null as ab
   }
 });
 
+test('null counts as absent only for optional fields: a null unknown or required field is named', async (t) => {
+  const answer = await api.request('POST', '/api/v1/ingest', {
+    body: viewEvent({ color: null, user_id: null, platform: null }),
+  });
+  t.is(answer.status, 422);
+  const paths = answer.body.error.details.map((detail: { path: string }) => detail.path).sort();
+  t.deepEqual(paths, ['/color', '/user_id']);
+});
+
 test('stores and echoes the event id in lowercase', async (t) => {
   const id = randomUUID().toUpperCase();
   const answer = await api.request('POST', '/api/v1/ingest', { body: viewEvent({ event_id: id }) });

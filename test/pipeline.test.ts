@@ -139,12 +139,20 @@ test('include=game adds title, platform and price, or null for a game the catalo
 });
 
 test('recently-viewed: 422 for a bad user id, limit or include; [] for a user with no views', async (t) => {
-  for (const path of ['0', '-3', 'abc', '1.5', '99999999999']) {
+  for (const path of ['0', '-3', 'abc', '1.5', '99999999999', '1e1', '0x10', '%205']) {
     const answer = await api.request('GET', `/api/v1/users/${path}/recently-viewed`);
     t.is(answer.status, 422, path);
     t.is(answer.body.error.details[0].path, '/user_id');
   }
-  for (const query of ['limit=0', 'limit=51', 'limit=ten', 'limit=2.5', 'include=publisher']) {
+  const queries = [
+    'limit=0',
+    'limit=51',
+    'limit=ten',
+    'limit=2.5',
+    'limit=1e1',
+    'include=publisher',
+  ];
+  for (const query of queries) {
     const answer = await api.request('GET', `/api/v1/users/1/recently-viewed?${query}`);
     t.is(answer.status, 422, query);
   }

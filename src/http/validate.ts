@@ -46,12 +46,14 @@ export function assertValid<T>(validate: ValidateFunction<T>, value: unknown): T
   return value;
 }
 
-// Path and query parameters arrive as strings: this instance coerces "10" to 10 (and
-// nothing looser: "1.5" or "10abc" still fail an integer schema).
+// Path and query parameters arrive as strings: this instance coerces "10" to 10. Ajv's
+// coercion is looser than an id should be ("1e1", "0x10" and " 5" become numbers), so
+// `parseParams` first requires integers written as plain decimal digits.
 const coercing = addFormats(
   new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: true }),
   ['uuid'],
 );
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
 
 /** Compiles a schema for path or query parameters (strings coerced to numbers, defaults filled). */
 export function compileParams<T extends TSchema>(schema: T): ValidateFunction<Static<T>> {
@@ -60,5 +62,15 @@ export function compileParams<T extends TSchema>(schema: T): ValidateFunction<St
 
 /** Validates a copy of `params` (coercion mutates); throws a 422 listing every problem. */
 export function parseParams<T>(validate: ValidateFunction<T>, params: object): T {
-  return assertValid(validate, { ...params });
+  const properties = (validate.schema as { properties?: Record<string, { type?: unknown }> })
+    .properties;
+  const notDecimal: ErrorDetail[] = Object.entries(params)
+    .filter(([key, value]) => properties?.[key]?.type === 'integer' && typeof value === 'string')
+    .filter(([, value]) => !DECIMAL_INTEGER.test(value as string))
+    .map(([key]) => ({ path: pointerSegment(key), message: 'must be an integer' }));
+  const copy = { ...params };
+  if (!validate(copy) || notDecimal.length > 0) {
+    throw validationFailed([...notDecimal, ...toDetails(validate.errors)]);
+  }
+  return copy as T;
 }

@@ -78,8 +78,19 @@ export const IngestBatch = Type.Object(
 
 export type IngestBatch = Static<typeof IngestBatch>;
 
-/** A copy of `body` without its `null`-valued top-level fields (null counts as absent). */
+const OPTIONAL_FIELDS = new Set(
+  Object.keys(IngestEvent.properties).filter(
+    (key) => !(IngestEvent.required as string[] | undefined)?.includes(key),
+  ),
+);
+
+/**
+ * A copy of `body` without its optional fields sent as `null` (null counts as absent).
+ * A required or unknown field sent as `null` stays, so the validator names it.
+ */
 export function dropNulls(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
+  return Object.fromEntries(
+    Object.entries(body).filter(([key, value]) => value !== null || !OPTIONAL_FIELDS.has(key)),
+  );
 }
