@@ -10,7 +10,8 @@
  */
 import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
-import { HttpError, pointerSegment } from './http-error';
+import { findInJson } from './find-in-json';
+import { HttpError } from './http-error';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -23,29 +24,24 @@ export const MAX_BODY_DEPTH = 32;
 
 /**
  * The first problem in a parsed body, as a path and a message: a forbidden key, or
- * nesting deeper than MAX_BODY_DEPTH. Walks iteratively, so a deep body cannot blow the
- * stack here either.
+ * nesting deeper than MAX_BODY_DEPTH.
  */
 export function findBodyProblem(value: unknown): { path: string; message: string } | undefined {
-  const stack: Array<[unknown, string, number]> = [[value, '', 0]];
-  while (stack.length > 0) {
-    const [node, path, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth >= MAX_BODY_DEPTH) {
-      return { path, message: `The body is nested more than ${MAX_BODY_DEPTH} levels deep.` };
+  return findInJson(value, (node) => {
+    if (node.key !== undefined && FORBIDDEN_KEYS.has(node.key)) {
+      return {
+        path: node.path(),
+        message: 'The body contains a forbidden key (__proto__, constructor or prototype).',
+      };
     }
-    for (const key of Object.keys(node)) {
-      const childPath = `${path}${pointerSegment(key)}`;
-      if (FORBIDDEN_KEYS.has(key)) {
-        return {
-          path: childPath,
-          message: 'The body contains a forbidden key (__proto__, constructor or prototype).',
-        };
-      }
-      stack.push([(node as Record<string, unknown>)[key], childPath, depth + 1]);
+    if (node.depth >= MAX_BODY_DEPTH && node.value !== null && typeof node.value === 'object') {
+      return {
+        path: node.path(),
+        message: `The body is nested more than ${MAX_BODY_DEPTH} levels deep.`,
+      };
     }
-  }
-  return undefined;
+    return undefined;
+  });
 }
 
 const malformed = (message: string, path = '') =>

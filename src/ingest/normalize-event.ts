@@ -4,7 +4,8 @@
  * clock skew, and the rules a schema cannot say (time window, filters size) checked.
  */
 import { randomUUID } from 'node:crypto';
-import { pointerSegment, type ErrorDetail } from '../http/http-error';
+import { findInJson } from '../http/find-in-json';
+import type { ErrorDetail } from '../http/http-error';
 import { MAX_FILTERS_LENGTH, type IngestEvent } from './event-schema';
 import type { QueuedEvent } from './queued-event';
 
@@ -24,20 +25,13 @@ export function parseTimestamp(value: string): number {
  * event would otherwise be a poison row in the persist job.
  */
 export function findUnstorableString(value: unknown): string | undefined {
-  const stack: Array<[unknown, string]> = [[value, '']];
   const unstorable = (text: string) => text.includes('\0') || !text.isWellFormed();
-  while (stack.length > 0) {
-    const [node, path] = stack.pop()!;
-    if (typeof node === 'string') {
-      if (unstorable(node)) return path;
-    } else if (node !== null && typeof node === 'object') {
-      for (const [key, child] of Object.entries(node)) {
-        if (unstorable(key)) return path;
-        stack.push([child, `${path}${pointerSegment(key)}`]);
-      }
-    }
-  }
-  return undefined;
+  return findInJson(value, (node) =>
+    (node.key !== undefined && unstorable(node.key)) ||
+    (typeof node.value === 'string' && unstorable(node.value))
+      ? node.path()
+      : undefined,
+  );
 }
 
 export type Normalized = { event: QueuedEvent } | { errors: ErrorDetail[] };
