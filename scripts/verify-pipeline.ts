@@ -67,8 +67,11 @@ async function send(events: Sent[]): Promise<void> {
   const singles = events.slice(0, events.length / 2);
   const batched = events.slice(events.length / 2);
   for (let i = 0; i < singles.length; i += 20) {
-    const statuses = await Promise.all(singles.slice(i, i + 20).map((e) => post('/api/v1/ingest', e)));
-    if (statuses.some((status) => status !== 202)) throw new Error(`single ingest answered ${statuses}`);
+    const statuses = await Promise.all(
+      singles.slice(i, i + 20).map((e) => post('/api/v1/ingest', e)),
+    );
+    if (statuses.some((status) => status !== 202))
+      throw new Error(`single ingest answered ${statuses}`);
   }
   for (let i = 0; i < batched.length; i += 100) {
     const status = await post('/api/v1/ingest/batch', { events: batched.slice(i, i + 100) });
@@ -94,7 +97,9 @@ async function main(): Promise<void> {
   const distinct = makeEvents(1_000);
   const resent = distinct.filter((_, i) => i % 10 === 0);
   const sent = shuffle([...distinct.slice(0, 900), ...resent, ...distinct.slice(900)]);
-  console.log(`sending ${sent.length} requests' worth of events (${distinct.length} distinct) to ${apiUrl}`);
+  console.log(
+    `sending ${sent.length} requests' worth of events (${distinct.length} distinct) to ${apiUrl}`,
+  );
   await send(sent);
 
   const ids = distinct.map((e) => e.event_id);
@@ -107,7 +112,8 @@ async function main(): Promise<void> {
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
   const problems: string[] = [];
-  if (rows !== ids.length) problems.push(`web_events has ${rows} rows for ${ids.length} distinct ids`);
+  if (rows !== ids.length)
+    problems.push(`web_events has ${rows} rows for ${ids.length} distinct ids`);
 
   for (const user of new Set(distinct.map((e) => e.user_id))) {
     const response = await fetch(`${apiUrl}/api/v1/users/${user}/recently-viewed?limit=50`);
@@ -121,11 +127,16 @@ async function main(): Promise<void> {
   for (const session of new Set(distinct.map((e) => e.session_id))) {
     const events = distinct.filter((e) => e.session_id === session);
     const response = await fetch(`${apiUrl}/api/v1/sessions/${session}/insights`);
-    const body = (await response.json()) as { page_views: number; event_breakdown: Record<string, number> };
+    const body = (await response.json()) as {
+      page_views: number;
+      event_breakdown: Record<string, number>;
+    };
     const total = Object.values(body.event_breakdown ?? {}).reduce((sum, n) => sum + n, 0);
     const views = events.filter((e) => e.event_type === 'VIEW').length;
     if (total !== events.length || body.page_views !== views) {
-      problems.push(`session ${session}: ${total} events / ${body.page_views} views ≠ ${events.length} / ${views}`);
+      problems.push(
+        `session ${session}: ${total} events / ${body.page_views} views ≠ ${events.length} / ${views}`,
+      );
     }
   }
   await db.destroy();
