@@ -17,7 +17,8 @@ const BACKOFF_CAP_MS = 60_000;
 export const JOB_OPTIONS: JobsOptions = {
   attempts: 30,
   backoff: { type: BACKOFF_TYPE },
-  removeOnComplete: { count: 1_000, age: 3_600 },
+  // A few recent completed jobs for the dashboard; each holds its events, up to 500 of them.
+  removeOnComplete: { count: 100, age: 3_600 },
   // Exhausted jobs are the dead-letter queue: kept until an operator retries or removes them.
   removeOnFail: false,
 };

@@ -1,32 +1,24 @@
 /**
  * One walk over a parsed JSON body, shared by the edge's checks (forbidden keys, depth,
- * strings PostgreSQL cannot store). Iterative, so a deep body cannot blow the stack, and
- * a node's JSON pointer is spelled only when a check asks for it (once, on a problem).
+ * strings PostgreSQL cannot store). Iterative, so a deep body cannot blow the stack. It
+ * runs on every request, so a node is one small object and its JSON pointer is spelled
+ * only when a check asks for it (once, on a problem).
  */
 import { pointerSegment } from './http-error';
 
-export interface JsonNode {
-  value: unknown;
-  /** The key under which the value sits in its parent; undefined for the root. */
-  key: string | undefined;
-  depth: number;
+export class JsonNode {
+  constructor(
+    readonly value: unknown,
+    /** The key under which the value sits in its parent; undefined for the root. */
+    readonly key: string | undefined,
+    readonly depth: number,
+    private readonly parent: JsonNode | undefined,
+  ) {}
+
   /** The node's JSON pointer (RFC 6901). */
-  path(): string;
-}
-
-interface Frame {
-  value: unknown;
-  key: string | undefined;
-  depth: number;
-  parent: Frame | undefined;
-}
-
-function pathOf(frame: Frame): string {
-  const segments: string[] = [];
-  for (let at: Frame | undefined = frame; at?.key !== undefined; at = at.parent) {
-    segments.push(pointerSegment(at.key));
+  path(): string {
+    return this.parent === undefined ? '' : this.parent.path() + pointerSegment(this.key!);
   }
-  return segments.reverse().join('');
 }
 
 /** Visits every node depth-first; returns the first non-undefined answer of `check`. */
@@ -34,16 +26,16 @@ export function findInJson<T>(
   root: unknown,
   check: (node: JsonNode) => T | undefined,
 ): T | undefined {
-  const stack: Frame[] = [{ value: root, key: undefined, depth: 0, parent: undefined }];
+  const stack = [new JsonNode(root, undefined, 0, undefined)];
   while (stack.length > 0) {
-    const frame = stack.pop()!;
-    const found = check({ ...frame, path: () => pathOf(frame) });
+    const node = stack.pop()!;
+    const found = check(node);
     if (found !== undefined) return found;
-    const { value } = frame;
+    const { value } = node;
     if (value === null || typeof value !== 'object') continue;
     for (const key of Object.keys(value)) {
       const child = (value as Record<string, unknown>)[key];
-      stack.push({ value: child, key, depth: frame.depth + 1, parent: frame });
+      stack.push(new JsonNode(child, key, node.depth + 1, node));
     }
   }
   return undefined;

@@ -77,6 +77,13 @@ export class EventEnqueuer {
       data,
       opts: JOB_OPTIONS,
     }));
+    // The backlog counters only steer backpressure. They are raised before the write, on
+    // the same connection, so no worker can settle a job its counter has not seen yet.
+    const count = (delta: number) =>
+      QUEUE_NAMES.forEach((queueName) => {
+        redis.incrby(keys.backlog(queueName), delta).catch(() => undefined);
+      });
+    count(events.length);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
@@ -86,13 +93,10 @@ export class EventEnqueuer {
       // A closing FlowProducer resolves without adding anything: that is not a success.
       if (added?.length !== jobs.length) throw new Error('the producer is closing');
     } catch (error) {
+      count(-events.length);
       throw unavailable(`The event queue is unavailable: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
     }
-    // The backlog counters only steer backpressure; the events are already safe.
-    const pipeline = redis.pipeline();
-    for (const queueName of QUEUE_NAMES) pipeline.incrby(keys.backlog(queueName), events.length);
-    pipeline.exec().catch(() => undefined);
   }
 }
