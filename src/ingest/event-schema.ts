@@ -90,6 +90,8 @@ const OPTIONAL_FIELDS = new Set(
  */
 export function dropNulls(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  // Most events carry no null: they are passed on as they are, with no copy.
+  if (!Object.values(body).includes(null)) return body;
   return Object.fromEntries(
     Object.entries(body).filter(([key, value]) => value !== null || !OPTIONAL_FIELDS.has(key)),
   );
