@@ -36,7 +36,7 @@ export interface BenchOptions {
   rows: Set<RowId>;
   /** Extra environment for the service's processes (`--env NAME=value`, repeatable). */
   serviceEnv: Record<string, string>;
-  /** Render docs/performance.md and media/bench.svg (a complete run without --env). */
+  /** Render the README and media/bench.svg (a complete run without --env). */
   writeDocs: boolean;
   /** A name for this run, kept in the JSON and its file name (for tuning series). */
   label?: string;

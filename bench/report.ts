@@ -1,6 +1,6 @@
 /**
  * Where the results go: bench/results/latest.json (and a dated copy beside it, both
- * git-ignored), the table inside docs/performance.md (between its bench markers, the
+ * git-ignored), the table inside the README's Performance section (between its bench markers, the
  * prose around it untouched), and the row 3 chart in media/bench.svg.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { renderChart, type ChartRun } from './chart';
 import { ROOT, RESULTS_DIR } from './processes';
 import { markdownTable, type Figure } from './table';
 
-export const DOCS_FILE = path.join(ROOT, 'docs', 'performance.md');
+export const DOCS_FILE = path.join(ROOT, 'README.md');
 export const CHART_FILE = path.join(ROOT, 'media', 'bench.svg');
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
@@ -25,7 +25,7 @@ export async function saveJson(results: object, label?: string): Promise<string>
   return latest;
 }
 
-/** Replaces the results block of docs/performance.md (creating a bare file if missing). */
+/** Replaces the results block of the README's Performance section. */
 export async function writeDocsTable(figures: Figure[], heading: string[]): Promise<void> {
   const notes = figures
     .filter((figure) => figure.note)

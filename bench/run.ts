@@ -5,7 +5,7 @@
  * the local PostgreSQL and Redis (a fresh schema and queue prefix, removed at the end,
  * also on Ctrl-C), drives them with autocannon, and prints one table: each figure as the
  * median of its runs with min–max, and as a ratio to the bare Koa app measured in the same
- * run. The table also goes to bench/results/latest.json and docs/performance.md, the
+ * run. The table also goes to bench/results/latest.json and the README, the
  * row 3 timeline to media/bench.svg. It never fails on a number.
  */
 import { loadConfig } from '../src/config';
@@ -128,9 +128,9 @@ async function main(): Promise<void> {
           `Row 3: ${offered} events/s offered, ${perRequest} per request`,
         );
       }
-      step('wrote docs/performance.md and media/bench.svg');
+      step('wrote the README and media/bench.svg');
     } else {
-      step('docs/performance.md left as it was (partial run, --env or --no-docs)');
+      step('the README left as it was (partial run, --env or --no-docs)');
     }
   } finally {
     step('cleaning up');
