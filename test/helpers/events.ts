@@ -15,13 +15,5 @@ export function viewEvent(overrides: Record<string, unknown> = {}): Record<strin
   };
 }
 
-/** The Python service's own compatibility payload (naive timestamp, `null` optional). */
-export const PYTHON_CLIENT_EVENT = {
-  user_id: 123,
-  game_id: 456,
-  event_type: 'VIEW',
-  session_id: 'test-session',
-  timestamp: '2025-08-17T10:15:30.123456',
-  referrer_page: '/test-page',
-  time_spent: null,
-};
+/** The Python service's own client payload: the documented example is the one tested. */
+export { PYTHON_CLIENT_EVENT } from '../../src/openapi/ingest-docs';
