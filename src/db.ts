@@ -62,11 +62,3 @@ export function createDb(config: DbConfig): Knex {
   Model.knex(db);
   return db;
 }
-
-/** The schema a migration or seed runs in: the first entry of the connection's search path. */
-export function schemaOf(db: Knex): string {
-  const searchPath = db.client.config.searchPath as string[] | string | undefined;
-  const schema = Array.isArray(searchPath) ? searchPath[0] : searchPath;
-  if (!schema) throw new Error('knex config has no searchPath: cannot tell the schema');
-  return schema;
-}

@@ -11,6 +11,7 @@ import { QUEUE_NAMES, EVENTS_JOB } from '../queue-names';
 import { JOB_OPTIONS } from '../queues';
 import type { RedisKeys } from '../redis-keys';
 import { unavailable } from '../http/http-error';
+import { withTimeout } from '../with-timeout';
 import type { QueuedEvent } from './queued-event';
 
 interface Batch {
@@ -84,19 +85,13 @@ export class EventEnqueuer {
         redis.incrby(keys.backlog(queueName), delta).catch(() => undefined);
       });
     count(events.length);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
-    });
     try {
-      const added = await Promise.race([flow.addBulk(jobs), timeout]);
+      const added = await withTimeout(flow.addBulk(jobs), timeoutMs);
       // A closing FlowProducer resolves without adding anything: that is not a success.
       if (added?.length !== jobs.length) throw new Error('the producer is closing');
     } catch (error) {
       count(-events.length);
       throw unavailable(`The event queue is unavailable: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
