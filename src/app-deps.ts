@@ -23,7 +23,10 @@ export interface AppDeps {
   logger: Logger;
   metrics: ApiMetrics;
   db: Knex;
+  /** The queues' connection: BullMQ, the backlog counters, the probes. */
   redis: Redis;
+  /** The lookups' connection (auto-pipelined, see src/redis.ts). */
+  lookups: Redis;
   keys: RedisKeys;
   flow: FlowProducer;
   queues: Record<QueueName, Queue>;
@@ -36,8 +39,11 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
   const metrics = createApiMetrics();
   const db = createDb(config);
   const redis = createApiRedis(config);
+  const lookups = createApiRedis(config, 'lookups');
   // An idle connection error is logged here; a request meeting it answers 503.
-  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  for (const connection of [redis, lookups]) {
+    connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  }
   const keys = redisKeys(config.queuePrefix);
   const flow = createFlowProducer(redis, config.queuePrefix);
   const queues = createQueues(redis, config.queuePrefix);
@@ -57,12 +63,14 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
     config.ingestMaxBacklog,
     metrics,
   );
-  return { config, logger, metrics, db, redis, keys, flow, queues, ingestion, drain: new Drain() };
+  const drain = new Drain();
+  return { config, logger, metrics, db, redis, lookups, keys, flow, queues, ingestion, drain };
 }
 
 export async function closeApiDeps(deps: AppDeps): Promise<void> {
   await deps.flow.close();
   await Promise.all(Object.values(deps.queues).map((queue) => queue.close()));
   deps.redis.disconnect();
+  deps.lookups.disconnect();
   await deps.db.destroy();
 }

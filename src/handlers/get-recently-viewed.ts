@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { Type } from '@sinclair/typebox';
 import { compileParams, parseParams } from '../http/validate';
 import { PositiveId } from '../ingest/event-schema';
+import { isoTime } from '../iso-time';
 import type { RedisKeys } from '../redis-keys';
 
 export const RecentlyViewedParams = Type.Object({ user_id: PositiveId });
@@ -39,23 +40,23 @@ async function loadGames(db: Knex, ids: number[]): Promise<Map<number, GameSumma
 }
 
 export function getRecentlyViewed({
-  redis,
+  lookups,
   db,
   keys,
 }: {
-  redis: Redis;
+  lookups: Redis;
   db: Knex;
   keys: RedisKeys;
 }): Middleware {
   return async (ctx) => {
     const { user_id: userId } = parseParams(checkParams, ctx.params);
     const { limit, include } = parseParams(checkQuery, ctx.query);
-    const flat = await redis.zrevrange(keys.recentlyViewed(userId), 0, limit - 1, 'WITHSCORES');
+    const flat = await lookups.zrevrange(keys.recentlyViewed(userId), 0, limit - 1, 'WITHSCORES');
     const items: Array<{ game_id: number; viewed_at: string; game?: GameSummary | null }> = [];
     for (let i = 0; i < flat.length; i += 2) {
       items.push({
         game_id: Number(flat[i]),
-        viewed_at: new Date(Number(flat[i + 1])).toISOString(),
+        viewed_at: isoTime(Number(flat[i + 1])),
       });
     }
     if (include === 'game' && items.length > 0) {

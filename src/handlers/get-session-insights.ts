@@ -10,6 +10,7 @@ import { EVENT_TYPES } from '../models/enums';
 import { notFound } from '../http/http-error';
 import { compileParams, parseParams } from '../http/validate';
 import { SessionId } from '../ingest/event-schema';
+import { isoTime } from '../iso-time';
 import type { RedisKeys } from '../redis-keys';
 import { SESSION_FIELDS, eventCountField } from '../session-fields';
 
@@ -39,10 +40,16 @@ export function engagementLevel(
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-export function getSessionInsights({ redis, keys }: { redis: Redis; keys: RedisKeys }): Middleware {
+export function getSessionInsights({
+  lookups,
+  keys,
+}: {
+  lookups: Redis;
+  keys: RedisKeys;
+}): Middleware {
   return async (ctx) => {
     const { session_id: sessionId } = parseParams(checkParams, ctx.params);
-    const values = await redis.hmget(keys.session(sessionId), ...FIELDS);
+    const values = await lookups.hmget(keys.session(sessionId), ...FIELDS);
     const [userId, start, last, views, games, spent, entryPage, lastPage, ...counts] = values;
     if (userId == null || start == null || last == null)
       throw notFound(`No session "${sessionId}" is known.`);
@@ -57,8 +64,8 @@ export function getSessionInsights({ redis, keys }: { redis: Redis; keys: RedisK
     ctx.body = {
       session_id: sessionId,
       user_id: Number(userId),
-      start_time: new Date(Number(start)).toISOString(),
-      last_activity: new Date(Number(last)).toISOString(),
+      start_time: isoTime(Number(start)),
+      last_activity: isoTime(Number(last)),
       duration_minutes: durationMinutes,
       page_views: pageViews,
       unique_games_viewed: Number(games ?? 0),

@@ -25,16 +25,14 @@ export function observeRequests(logger: Logger, metrics: ApiMetrics): Middleware
       const labels = { method: ctx.method, route: String(route), status: String(ctx.status) };
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
-      logger.info(
-        {
-          requestId,
-          method: ctx.method,
-          url: ctx.url,
-          status: ctx.status,
-          ms: Math.round(seconds * 1e4) / 10,
-        },
-        'request',
-      );
+      // Checked first: at LOG_LEVEL=warn (production) the line is not even built.
+      if (logger.isLevelEnabled('info')) {
+        const ms = Math.round(seconds * 1e4) / 10;
+        logger.info(
+          { requestId, method: ctx.method, url: ctx.url, status: ctx.status, ms },
+          'request',
+        );
+      }
     }
   };
 }

@@ -64,11 +64,16 @@ export function compileParams<T extends TSchema>(schema: T): ValidateFunction<St
 export function parseParams<T>(validate: ValidateFunction<T>, params: object): T {
   const properties = (validate.schema as { properties?: Record<string, { type?: unknown }> })
     .properties;
-  const notDecimal: ErrorDetail[] = Object.entries(params)
-    .filter(([key, value]) => properties?.[key]?.type === 'integer' && typeof value === 'string')
-    .filter(([, value]) => !DECIMAL_INTEGER.test(value as string))
-    .map(([key]) => ({ path: pointerSegment(key), message: 'must be an integer' }));
-  const copy = { ...params };
+  const copy: Record<string, unknown> = {};
+  const notDecimal: ErrorDetail[] = [];
+  for (const key in params) {
+    const value = (params as Record<string, unknown>)[key];
+    copy[key] = value;
+    const integer = properties?.[key]?.type === 'integer';
+    if (integer && typeof value === 'string' && !DECIMAL_INTEGER.test(value)) {
+      notDecimal.push({ path: pointerSegment(key), message: 'must be an integer' });
+    }
+  }
   if (!validate(copy) || notDecimal.length > 0) {
     throw validationFailed([...notDecimal, ...toDetails(validate.errors)]);
   }
