@@ -42,7 +42,9 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
   const lookups = createApiRedis(config, 'lookups');
   // An idle connection error is logged here; a request meeting it answers 503.
   for (const connection of [redis, lookups]) {
-    connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+    connection.on('error', (error) =>
+      logger.warn({ err: error.message }, 'redis connection error'),
+    );
   }
   const keys = redisKeys(config.queuePrefix);
   const flow = createFlowProducer(redis, config.queuePrefix);

@@ -46,6 +46,7 @@ const EnvSchema = Type.Object({
   INGEST_MAX_BACKLOG: Int(1_000_000, 1),
   INGEST_LINGER_MS: Int(2, 0, 100),
   INGEST_MAX_EVENTS_PER_JOB: Int(500, 1, 5000),
+  INGEST_BATCH_CONCURRENCY: Int(8, 1, 1000),
   RECENTLY_VIEWED_MAX: Int(50, 1, 1000),
   RECENTLY_VIEWED_TTL_DAYS: Int(90, 1, 3650),
   CORS_ORIGINS: Type.String({ default: '' }),
@@ -75,6 +76,8 @@ export interface Config {
   ingestMaxBacklog: number;
   ingestLingerMs: number;
   ingestMaxEventsPerJob: number;
+  /** Batch requests read, parsed and queued at once; the others wait (bounds the heap). */
+  ingestBatchConcurrency: number;
   recentlyViewedMax: number;
   recentlyViewedTtlDays: number;
   corsOrigins: string[];
@@ -143,6 +146,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ingestMaxBacklog: env.INGEST_MAX_BACKLOG,
     ingestLingerMs: env.INGEST_LINGER_MS,
     ingestMaxEventsPerJob: env.INGEST_MAX_EVENTS_PER_JOB,
+    ingestBatchConcurrency: env.INGEST_BATCH_CONCURRENCY,
     recentlyViewedMax: env.RECENTLY_VIEWED_MAX,
     recentlyViewedTtlDays: env.RECENTLY_VIEWED_TTL_DAYS,
     corsOrigins: list(env.CORS_ORIGINS),

@@ -21,6 +21,7 @@ import {
 import { getSessionInsights, SessionParams } from './handlers/get-session-insights';
 import { ingestBatch } from './handlers/ingest-batch';
 import { ingestEvent } from './handlers/ingest-event';
+import { limitConcurrency } from './http/limit-concurrency';
 import { parseJsonBody } from './http/parse-json-body';
 import { requireAdmin } from './http/require-admin';
 import { requireWriteKey } from './http/require-write-key';
@@ -76,7 +77,12 @@ export function apiRoutes(deps: AppDeps): Route[] {
     {
       method: 'POST',
       path: '/ingest/batch',
-      handlers: [writeKey, parseJsonBody({ limit: '1mb' }), ingestBatch(deps.ingestion)],
+      handlers: [
+        writeKey,
+        limitConcurrency(deps.config.ingestBatchConcurrency),
+        parseJsonBody({ limit: '1mb' }),
+        ingestBatch(deps.ingestion),
+      ],
       doc: {
         operationId: 'ingestBatch',
         summary: 'Ingest up to 500 interactions',

@@ -16,7 +16,9 @@ test('isoTime matches Date#toISOString across the whole Date range', (t) => {
 });
 
 test('isoTime matches Date#toISOString around day, year and era boundaries', (t) => {
-  const edges = [0, -1, 1, 86_399_999, 86_400_000, -86_400_000, 951_782_400_000, 253_402_300_799_999];
+  const edges = [
+    0, -1, 1, 86_399_999, 86_400_000, -86_400_000, 951_782_400_000, 253_402_300_799_999,
+  ];
   for (const edge of edges) {
     for (const ms of [edge - 1, edge, edge + 1]) t.is(isoTime(ms), new Date(ms).toISOString());
   }

@@ -39,15 +39,19 @@ export class EventEnqueuer {
   constructor(private readonly options: EnqueueOptions) {}
 
   /** Resolves once all `events` are durably queued; rejects with a 503 HttpError otherwise. */
-  async enqueue(events: readonly QueuedEvent[]): Promise<void> {
-    const batches = new Set<Batch>();
+  enqueue(events: readonly QueuedEvent[]): Promise<unknown> {
+    // Batches fill one after the other, so a request's events span consecutive batches.
+    const written: Array<Promise<void>> = [];
+    let last: Batch | undefined;
     for (const event of events) {
       const batch = (this.pending ??= this.openBatch());
       batch.events.push(event);
-      batches.add(batch);
+      if (batch !== last) written.push(batch.written);
+      last = batch;
       if (batch.events.length >= this.options.maxEventsPerJob) this.close(batch);
     }
-    await Promise.all(Array.from(batches, (batch) => batch.written));
+    // One batch (every single-event request) is awaited as is: no Promise.all per request.
+    return written.length === 1 ? written[0]! : Promise.all(written);
   }
 
   private openBatch(): Batch {
