@@ -65,7 +65,8 @@ test('Redis killed under load: 503 at once while down, recovery without restarts
   const ready = await api.request('GET', '/readyz');
   t.is(ready.status, 503, '/readyz while Redis is down');
   t.true(ready.body.error.details.some((detail: { path: string }) => detail.path === '/redis'));
-  const lookup = await api.request('GET', `/api/v1/users/${before[0]!.user_id}/recently-viewed`);
+  const lookupPath = `/api/v1/users/${before[0]!.user_id}/recently-viewed`;
+  const lookup = await api.request('GET', lookupPath);
   t.is(lookup.status, 503, 'lookups say 503 too');
 
   await redis.start();
@@ -74,6 +75,10 @@ test('Redis killed under load: 503 at once while down, recovery without restarts
   );
   const probeAgain = await api.request('POST', '/api/v1/ingest/batch', { body: { events: probe } });
   t.is(probeAgain.status, 202, 'the API takes events again, without a restart');
+  // The lookups have their own connection: it must come back by itself too.
+  await waitFor(async () =>
+    (await api.request('GET', lookupPath)).status === 200 ? true : undefined,
+  );
   probes.push(...probe);
 
   const duringOutcome = await sending;
