@@ -75,7 +75,10 @@ export function parseParams<T>(validate: ValidateFunction<T>, params: object): T
     }
   }
   if (!validate(copy) || notDecimal.length > 0) {
-    throw validationFailed([...notDecimal, ...toDetails(validate.errors)]);
+    // One problem per parameter: Ajv's "must be integer" adds nothing to ours.
+    const flagged = new Set(notDecimal.map((detail) => detail.path));
+    const others = toDetails(validate.errors).filter((detail) => !flagged.has(detail.path));
+    throw validationFailed([...notDecimal, ...others]);
   }
   return copy as T;
 }
