@@ -6,11 +6,13 @@
 import { checkRedisPolicyOrExit } from '../src/check-redis-policy';
 import { loadConfigOrExit } from '../src/config';
 import { createLogger } from '../src/logger';
+import { limitHeapGrowth } from '../src/heap-growth';
 import { serveMetrics, type MetricsServer } from '../src/worker-metrics';
 import { startWorkers } from './start-workers';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  limitHeapGrowth(config.heapGrowingPercent);
   const logger = createLogger(config, 'worker');
   await checkRedisPolicyOrExit(config, logger);
   const running = startWorkers(config, logger);

@@ -51,6 +51,7 @@ const EnvSchema = Type.Object({
   RECENTLY_VIEWED_TTL_DAYS: Int(90, 1, 3650),
   CORS_ORIGINS: Type.String({ default: '' }),
   SHUTDOWN_TIMEOUT_MS: Int(10_000, 0, 600_000),
+  HEAP_GROWING_PERCENT: Int(50, 0, 1000),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -82,6 +83,8 @@ export interface Config {
   recentlyViewedTtlDays: number;
   corsOrigins: string[];
   shutdownTimeoutMs: number;
+  /** How far past its live size V8 lets the heap grow before a full GC (0: V8's own rule). */
+  heapGrowingPercent: number;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +154,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     recentlyViewedTtlDays: env.RECENTLY_VIEWED_TTL_DAYS,
     corsOrigins: list(env.CORS_ORIGINS),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    heapGrowingPercent: env.HEAP_GROWING_PERCENT,
   };
 }
 

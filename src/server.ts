@@ -10,6 +10,7 @@ import { createApp } from './app';
 import { closeApiDeps, createApiDeps } from './app-deps';
 import { checkRedisPolicyOrExit } from './check-redis-policy';
 import { createLogger, type Logger } from './logger';
+import { limitHeapGrowth } from './heap-growth';
 
 /** SPEC §6: production never serves the dashboard and catalog mutations unprotected. */
 function checkAdminCredentials(config: Config, logger: Logger): void {
@@ -29,6 +30,7 @@ function checkAdminCredentials(config: Config, logger: Logger): void {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  limitHeapGrowth(config.heapGrowingPercent);
   const logger = createLogger(config, 'api');
   checkAdminCredentials(config, logger);
   await checkRedisPolicyOrExit(config, logger);
