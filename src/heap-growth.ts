@@ -5,10 +5,10 @@
  * time, as it does here: under load the API kept about 33 MB alive and still grew to
  * 230–270 MB of RSS, its old space filling with request objects that the young generation
  * had promoted and only a rare full GC freed. A fixed factor of 1.5
- * (HEAP_GROWING_PERCENT=50) held it at 150–170 MB in the same load, for CPU per request
- * within the noise for single events and about 5 % more for 100-event batches
- * (docs/performance.md). Unlike a heap cap (`--max-old-space-size`), it cannot make a
- * process die of a burst: the heap still grows as far as the live data needs.
+ * (HEAP_GROWING_PERCENT=50) held it at 150–170 MB in the same load, with no difference
+ * in CPU per event that the bench could see (docs/performance.md). Unlike a heap cap
+ * (`--max-old-space-size`), it cannot make a process die of a burst: the heap still grows
+ * as far as the live data needs.
  */
 import { setFlagsFromString } from 'node:v8';
 
