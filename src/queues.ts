@@ -48,14 +48,17 @@ export const WORKER_OPTIONS: Omit<WorkerOptions, 'connection' | 'concurrency' | 
   settings: { backoffStrategy: (attemptsMade: number) => retryDelay(attemptsMade) },
 };
 
-const encodedData = new WeakMap<object, string>();
+/** The data object the last job encoded, and its encoding. */
+let lastEncoded: { data: object; json: string } | undefined;
 
 /**
- * A Job that encodes its data once per data object. The API adds each batch to both
- * queues with the same `{ events }` object, and BullMQ encodes a job's data as it adds the
- * job (`Job#asJSON`), so every batch was encoded twice: that encoding was ≈ 15 % of the
- * API's CPU on batch ingest (docs/performance.md). The second job now gets the first's
- * string. (asJSON is synchronous, so the data it sees unset is never seen by anyone else.)
+ * A Job that reuses the encoding of the job added just before it when both carry the same
+ * data object. The API adds each batch to both queues with the same `{ events }` object,
+ * one job right after the other, and BullMQ encodes a job's data as it adds the job
+ * (`Job#asJSON`), so every batch was encoded twice: that encoding was ≈ 15 % of the API's
+ * CPU on batch ingest (docs/performance.md). Only the last encoding is kept: a WeakMap of
+ * them kept each batch's string until a full GC, and made single events dearer. (asJSON is
+ * synchronous, so the data it sees unset is never seen by anyone else.)
  */
 class EncodeOnceJob<Data = unknown, Result = unknown, Name extends string = string> extends Job<
   Data,
@@ -65,14 +68,11 @@ class EncodeOnceJob<Data = unknown, Result = unknown, Name extends string = stri
   override asJSON(): JobJson {
     const { data } = this;
     if (typeof data !== 'object' || data === null) return super.asJSON();
-    let encoded = encodedData.get(data);
-    if (encoded === undefined) {
-      encoded = JSON.stringify(data);
-      encodedData.set(data, encoded);
-    }
+    if (lastEncoded?.data !== data) lastEncoded = { data, json: JSON.stringify(data) };
+    const { json } = lastEncoded;
     (this as { data: unknown }).data = undefined;
     try {
-      return { ...super.asJSON(), data: encoded };
+      return { ...super.asJSON(), data: json };
     } finally {
       this.data = data;
     }
