@@ -5,8 +5,8 @@
  */
 import { checkRedisPolicyOrExit } from '../src/check-redis-policy';
 import { loadConfigOrExit } from '../src/config';
-import { createLogger } from '../src/logger';
 import { limitHeapGrowth } from '../src/heap-growth';
+import { createLogger } from '../src/logger';
 import { serveMetrics, type MetricsServer } from '../src/worker-metrics';
 import { startWorkers } from './start-workers';
 

@@ -9,8 +9,8 @@ import { loadConfigOrExit, type Config } from './config';
 import { createApp } from './app';
 import { closeApiDeps, createApiDeps } from './app-deps';
 import { checkRedisPolicyOrExit } from './check-redis-policy';
-import { createLogger, type Logger } from './logger';
 import { limitHeapGrowth } from './heap-growth';
+import { createLogger, type Logger } from './logger';
 
 /** SPEC §6: production never serves the dashboard and catalog mutations unprotected. */
 function checkAdminCredentials(config: Config, logger: Logger): void {
