@@ -5,12 +5,12 @@
  * overrides; the reference gets only its port.
  */
 import path from 'node:path';
+import { freePort } from '../test/helpers/faults';
 import type { BenchEnvironment } from './environment';
 import type { BenchOptions } from './options';
 import {
   REFERENCE_ENTRY,
   RESULTS_DIR,
-  freePort,
   startChild,
   stopChild,
   waitForHttp,
