@@ -47,15 +47,13 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
     );
   }
   const keys = redisKeys(config.queuePrefix);
-  const flow = createFlowProducer(redis, config.queuePrefix);
+  const flow = createFlowProducer(redis, config.queuePrefix, keys);
   const queues = createQueues(redis, config.queuePrefix);
   const logQueueError = (error: Error) => logger.warn({ err: error.message }, 'queue error');
   flow.on('error', logQueueError);
   for (const queue of Object.values(queues)) queue.on('error', logQueueError);
   const enqueuer = new EventEnqueuer({
     flow,
-    redis,
-    keys,
     lingerMs: config.ingestLingerMs,
     maxEventsPerJob: config.ingestMaxEventsPerJob,
   });

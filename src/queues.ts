@@ -6,12 +6,16 @@ import {
   FlowProducer,
   Job,
   Queue,
+  type FlowJob,
+  type IRedisTransaction,
   type JobJson,
+  type JobNode,
   type JobsOptions,
   type WorkerOptions,
 } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, type QueueName } from './queue-names';
+import type { RedisKeys } from './redis-keys';
 
 export const BACKOFF_TYPE = 'capped-exponential';
 const BACKOFF_BASE_MS = 1_000;
@@ -79,15 +83,45 @@ class EncodeOnceJob<Data = unknown, Result = unknown, Name extends string = stri
   }
 }
 
-/** The API's producer: one atomic add of a batch's jobs to both queues. */
+/**
+ * The API's producer: one atomic add of a batch's jobs to both queues (`addBulk`: one
+ * MULTI/EXEC), which also raises each queue's backlog counter by the job's events
+ * (src/ingest/backlog.ts). In the same transaction, no worker can settle a job its counter
+ * has not counted, and a write that fails leaves neither jobs nor counts behind.
+ */
 class BatchProducer extends FlowProducer {
+  constructor(
+    connection: Redis,
+    prefix: string,
+    private readonly serviceKeys: RedisKeys,
+  ) {
+    super({ connection, prefix });
+  }
+
   protected override get Job(): typeof Job {
     return EncodeOnceJob;
   }
+
+  protected override async addNodes(
+    multi: IRedisTransaction,
+    nodes: FlowJob[],
+  ): Promise<JobNode[]> {
+    const added = await super.addNodes(multi, nodes);
+    // After the jobs: addBulk reads the jobs' replies from the front of EXEC's answer.
+    for (const { queueName, data } of nodes) {
+      const events = (data as { events: unknown[] }).events.length;
+      multi.runCommand('incrby', [this.serviceKeys.backlog(queueName), events]);
+    }
+    return added;
+  }
 }
 
-export function createFlowProducer(connection: Redis, prefix: string): FlowProducer {
-  return new BatchProducer({ connection, prefix });
+export function createFlowProducer(
+  connection: Redis,
+  prefix: string,
+  keys: RedisKeys,
+): FlowProducer {
+  return new BatchProducer(connection, prefix, keys);
 }
 
 export function createQueues(connection: Redis, prefix: string): Record<QueueName, Queue> {

@@ -6,6 +6,7 @@ import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { startPipeline, type Pipeline } from './helpers/pipeline';
 import { PYTHON_CLIENT_EVENT, viewEvent } from './helpers/events';
+import { backlogCounters } from './helpers/queue-state';
 
 let api: Pipeline;
 
@@ -22,6 +23,25 @@ async function queuedEvents(queue: 'persist' | 'recency') {
   const jobs = await api.deps.queues[queue].getJobs(['waiting', 'delayed', 'prioritized']);
   return jobs.flatMap((job) => job.data.events as Array<Record<string, unknown>>);
 }
+
+// Serial: it runs before the other tests of this file, so the queues hold only its events.
+test.serial(
+  'the backlog counters count exactly the events queued, raised with their jobs',
+  async (t) => {
+    const events = [viewEvent(), viewEvent(), viewEvent()];
+    const batch = await api.request('POST', '/api/v1/ingest/batch', {
+      body: { events: [...events, events[0]] },
+    });
+    t.like(batch.body, { accepted: 3, duplicates: 1 });
+    t.is((await api.request('POST', '/api/v1/ingest', { body: viewEvent() })).status, 202);
+
+    const counters = await backlogCounters(api.deps.redis, api.deps.keys);
+    t.deepEqual(counters, { persist: 4, recency: 4 });
+    for (const queue of ['persist', 'recency'] as const) {
+      t.is((await queuedEvents(queue)).length, 4, `${queue}: one count per event`);
+    }
+  },
+);
 
 test('accepts the Python client payload: naive timestamp read as UTC, null as absent', async (t) => {
   const answer = await api.request('POST', '/api/v1/ingest', { body: PYTHON_CLIENT_EVENT });

@@ -1,9 +1,10 @@
 /**
  * Backpressure (SPEC §4.1): the API refuses new events with a 503 while more than
  * INGEST_MAX_BACKLOG events wait in either queue. The counts are Redis counters that the
- * API raises after each write and the workers lower after each job, resetting them when a
- * queue is empty (jobs/settle-backlog.lua); they are read at most every `refreshMs`, off
- * the request path, so the check costs nothing per request.
+ * API raises with each write (in its transaction, src/queues.ts) and the workers lower
+ * after each job, resetting them when a queue is empty (jobs/settle-backlog.lua); they are
+ * read at most every `refreshMs`, off the request path, so the check costs nothing per
+ * request.
  */
 import type { Redis } from 'ioredis';
 import { QUEUE_NAMES } from '../queue-names';

@@ -6,10 +6,8 @@
  * batch holding one of its events has been written, so a 202 always means "in Redis".
  */
 import type { FlowProducer } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, EVENTS_JOB } from '../queue-names';
 import { JOB_OPTIONS } from '../queues';
-import type { RedisKeys } from '../redis-keys';
 import { unavailable } from '../http/http-error';
 import { withTimeout } from '../with-timeout';
 import type { QueuedEvent } from './queued-event';
@@ -24,9 +22,8 @@ interface Batch {
 }
 
 export interface EnqueueOptions {
+  /** The API's producer (src/queues.ts), which also counts the backlog. */
   flow: FlowProducer;
-  redis: Redis;
-  keys: RedisKeys;
   lingerMs: number;
   maxEventsPerJob: number;
   /** A write not confirmed within this time is reported as failed (the client retries). */
@@ -74,7 +71,7 @@ export class EventEnqueuer {
   }
 
   private async write(events: QueuedEvent[]): Promise<void> {
-    const { flow, redis, keys, timeoutMs = 1_000 } = this.options;
+    const { flow, timeoutMs = 1_000 } = this.options;
     const data = { events };
     const jobs = QUEUE_NAMES.map((queueName) => ({
       name: EVENTS_JOB,
@@ -82,19 +79,12 @@ export class EventEnqueuer {
       data,
       opts: JOB_OPTIONS,
     }));
-    // The backlog counters only steer backpressure. They are raised before the write, on
-    // the same connection, so no worker can settle a job its counter has not seen yet.
-    const count = (delta: number) =>
-      QUEUE_NAMES.forEach((queueName) => {
-        redis.incrby(keys.backlog(queueName), delta).catch(() => undefined);
-      });
-    count(events.length);
     try {
+      // The producer raises the backlog counters in the same transaction (src/queues.ts).
       const added = await withTimeout(flow.addBulk(jobs), timeoutMs);
       // A closing FlowProducer resolves without adding anything: that is not a success.
       if (added?.length !== jobs.length) throw new Error('the producer is closing');
     } catch (error) {
-      count(-events.length);
       throw unavailable(`The event queue is unavailable: ${(error as Error).message}`);
     }
   }
