@@ -14,11 +14,12 @@ import { observeRequests } from './http/observe-requests';
 import { rejectWhileDraining } from './http/reject-while-draining';
 import { opsRoutes } from './ops-routes';
 import { serveDocs } from './openapi/serve-docs';
-import { API_PREFIX, apiRoutes, buildRouter } from './routes';
+import { API_PREFIX, buildRouter, catalogApiRoutes, serviceRoutes } from './routes';
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  const api = buildRouter(apiRoutes(deps), API_PREFIX);
+  const service = buildRouter(serviceRoutes(deps), API_PREFIX);
+  const catalog = buildRouter(catalogApiRoutes(deps), API_PREFIX);
   const ops = buildRouter(opsRoutes(deps));
   const allowedOrigins = new Set(deps.config.corsOrigins);
   // Browsers may call the API routes from the storefront's origins, never the admin ones.
@@ -39,8 +40,11 @@ export function createApp(deps: AppDeps): Koa {
   // lookups) do not walk the ops, docs and board routers on their way.
   const apiChain = compose([
     apiCors,
-    api.routes(),
-    api.allowedMethods({ throw: true }),
+    service.routes(),
+    catalog.routes(),
+    // Either router's answers 405 for both: the routers add what they matched to ctx.matched.
+    // It sets the status and the Allow header; handleErrors writes the body.
+    catalog.allowedMethods(),
   ] as Middleware[]);
   const opsChain = compose([
     ops.routes(),

@@ -244,6 +244,11 @@ test('404 in the one error shape for an unknown path; 405 for a wrong method', a
   const wrong = await api.request('GET', '/api/v1/ingest');
   t.is(wrong.status, 405);
   t.is(wrong.body.error.code, 'method_not_allowed');
+  // Each 405 says what is allowed; the catalog has a router of its own and answers alike.
+  const wrongCatalog = await api.request('PATCH', '/api/v1/games/1');
+  t.is(wrongCatalog.status, 405);
+  t.is(wrongCatalog.headers.get('allow'), 'HEAD, GET, PUT, DELETE');
+  t.is(wrong.headers.get('allow'), 'POST');
 });
 
 test('batch: valid events accepted, invalid ones reported by index, in-request duplicates counted', async (t) => {

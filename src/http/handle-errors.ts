@@ -4,7 +4,7 @@
  * dependency that is down is a 503 with Retry-After, anything
  * else is a 500 that is logged (through `app.emit('error')`) and never shows its internals.
  */
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { toConflict } from './db-conflict';
 import { HttpError, unavailable } from './http-error';
 
@@ -35,6 +35,12 @@ const UNAVAILABLE_CODES = new Set([
 const UNAVAILABLE_MESSAGE =
   /enableOfflineQueue|Connection is closed|Command timed out|Timeout acquiring a connection|Connection terminated/;
 
+const NO_HANDLER_MESSAGES: Record<number, (ctx: Context) => string> = {
+  404: (ctx) => `No route for ${ctx.method} ${ctx.path}.`,
+  405: (ctx) => `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}.`,
+  501: (ctx) => `${ctx.method} is not implemented.`,
+};
+
 export function isUnavailableError(error: unknown): boolean {
   const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
   return (
@@ -60,8 +66,10 @@ function toHttpError(error: unknown): HttpError {
 export const handleErrors: Middleware = async (ctx, next) => {
   try {
     await next();
-    if (ctx.status === 404 && ctx.body === undefined) {
-      throw new HttpError(404, 'not_found', `No route for ${ctx.method} ${ctx.path}.`);
+    // What no handler answered: no route (404), or the router's 405/501, which leaves its
+    // Allow header set and the body to us.
+    if (ctx.body === undefined && NO_HANDLER_MESSAGES[ctx.status] !== undefined) {
+      throw new HttpError(ctx.status, CODES[ctx.status]!, NO_HANDLER_MESSAGES[ctx.status]!(ctx));
     }
   } catch (error) {
     const httpError = toHttpError(error);
