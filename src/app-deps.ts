@@ -17,6 +17,8 @@ import type { QueueName } from './queue-names';
 import { createFlowProducer, createQueues } from './queues';
 import { createApiRedis } from './redis';
 import { redisKeys, type RedisKeys } from './redis-keys';
+import { TrackedCache, uncached, type ReadThrough } from './tracked-cache';
+import type { RecentViews } from './handlers/get-recently-viewed';
 
 export interface AppDeps {
   config: Config;
@@ -27,6 +29,8 @@ export interface AppDeps {
   redis: Redis;
   /** The lookups' connection (auto-pipelined, see src/redis.ts). */
   lookups: Redis;
+  /** Recently-viewed reads: from the API's memory, kept exact by Redis (src/tracked-cache.ts). */
+  recentViews: ReadThrough<RecentViews>;
   keys: RedisKeys;
   flow: FlowProducer;
   queues: Record<QueueName, Queue>;
@@ -40,8 +44,24 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
   const db = createDb(config);
   const redis = createApiRedis(config);
   const lookups = createApiRedis(config, 'lookups');
+  const connections = [redis, lookups];
+  let recentViews: ReadThrough<RecentViews> = uncached(lookups);
+  if (config.recentlyViewedCacheSize > 0) {
+    const [reads, invalidations] = [
+      createApiRedis(config, 'cache-reads'),
+      createApiRedis(config, 'invalidations'),
+    ];
+    connections.push(reads, invalidations);
+    recentViews = new TrackedCache<RecentViews>({
+      reads,
+      invalidations,
+      maxEntries: config.recentlyViewedCacheSize,
+      onRead: metrics.recentViewsRead,
+      onError: (error) => logger.warn({ err: error.message }, 'lookup cache: tracking not on'),
+    });
+  }
   // An idle connection error is logged here; a request meeting it answers 503.
-  for (const connection of [redis, lookups]) {
+  for (const connection of connections) {
     connection.on('error', (error) =>
       logger.warn({ err: error.message }, 'redis connection error'),
     );
@@ -64,7 +84,20 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
     metrics,
   );
   const drain = new Drain();
-  return { config, logger, metrics, db, redis, lookups, keys, flow, queues, ingestion, drain };
+  return {
+    config,
+    logger,
+    metrics,
+    db,
+    redis,
+    lookups,
+    recentViews,
+    keys,
+    flow,
+    queues,
+    ingestion,
+    drain,
+  };
 }
 
 export async function closeApiDeps(deps: AppDeps): Promise<void> {
@@ -72,5 +105,6 @@ export async function closeApiDeps(deps: AppDeps): Promise<void> {
   await Promise.all(Object.values(deps.queues).map((queue) => queue.close()));
   deps.redis.disconnect();
   deps.lookups.disconnect();
+  deps.recentViews.close();
   await deps.db.destroy();
 }

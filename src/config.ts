@@ -49,6 +49,7 @@ const EnvSchema = Type.Object({
   INGEST_BATCH_CONCURRENCY: Int(8, 1, 1000),
   RECENTLY_VIEWED_MAX: Int(50, 1, 1000),
   RECENTLY_VIEWED_TTL_DAYS: Int(90, 1, 3650),
+  RECENTLY_VIEWED_CACHE_SIZE: Int(20_000, 0, 10_000_000),
   CORS_ORIGINS: Type.String({ default: '' }),
   SHUTDOWN_TIMEOUT_MS: Int(10_000, 0, 600_000),
   HEAP_GROWING_PERCENT: Int(50, 0, 1000),
@@ -81,6 +82,8 @@ export interface Config {
   ingestBatchConcurrency: number;
   recentlyViewedMax: number;
   recentlyViewedTtlDays: number;
+  /** Users whose recently-viewed lists the API keeps in memory, exact by Redis tracking (0: none). */
+  recentlyViewedCacheSize: number;
   corsOrigins: string[];
   shutdownTimeoutMs: number;
   /** How far past its live size V8 lets the heap grow before a full GC (0: V8's own rule). */
@@ -152,6 +155,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ingestBatchConcurrency: env.INGEST_BATCH_CONCURRENCY,
     recentlyViewedMax: env.RECENTLY_VIEWED_MAX,
     recentlyViewedTtlDays: env.RECENTLY_VIEWED_TTL_DAYS,
+    recentlyViewedCacheSize: env.RECENTLY_VIEWED_CACHE_SIZE,
     corsOrigins: list(env.CORS_ORIGINS),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     heapGrowingPercent: env.HEAP_GROWING_PERCENT,

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { QueueName } from './queue-names';
 import type { RedisKeys } from './redis-keys';
+import type { CacheResult } from './tracked-cache';
 import { withTimeout } from './with-timeout';
 
 export function createApiMetrics() {
@@ -19,6 +20,17 @@ export function createApiMetrics() {
     labelNames: ['outcome'] as const,
     registers,
   });
+  const lookupCache = new Counter({
+    name: 'rti_lookup_cache_reads_total',
+    help: 'Recently-viewed reads by how they were answered: hit (memory), miss (Redis, then kept), bypass (Redis: tracking not on)',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  const cacheResults = {
+    hit: lookupCache.labels('hit'),
+    miss: lookupCache.labels('miss'),
+    bypass: lookupCache.labels('bypass'),
+  };
   return {
     registry,
     httpRequests: new Counter({
@@ -49,6 +61,7 @@ export function createApiMetrics() {
     accepted: (count: number) => events.inc({ outcome: 'accepted' }, count),
     rejected: (count: number) => events.inc({ outcome: 'rejected' }, count),
     duplicate: (count: number) => events.inc({ outcome: 'duplicate' }, count),
+    recentViewsRead: (result: CacheResult) => cacheResults[result].inc(),
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * Redis connections, shaped by the process's role (STYLE §9):
  * - the API's fail fast (no offline queue, a short command timeout) so that a dead
- *   Redis becomes a 503 within a second, never a hang and never a 202. The API has two:
- *   one for the queues (BullMQ defines its scripts on it) and one for the lookups, which
+ *   Redis becomes a 503 within a second, never a hang and never a 202. The API has one
+ *   for the queues (BullMQ defines its scripts on it) and one for the lookups, which
  *   auto-pipelines: the lookups of one turn of the event loop leave in one socket write.
  *   Each write to an idle Redis costs a wake-up, the largest part of a lookup's CPU time,
  *   and an ioredis pipeline copies every script defined on its connection, which BullMQ's
- *   ~50 would make dearer than the write it saves;
+ *   ~50 would make dearer than the write it saves. The recently-viewed cache adds two
+ *   (src/tracked-cache.ts): its tracked reads, and the invalidations it subscribes to,
+ *   which never resends a command from before a reconnect (a stale CLIENT ID or SUBSCRIBE);
  * - a worker's waits and retries forever (`maxRetriesPerRequest: null`), as BullMQ's
  *   blocking commands require, and resumes when Redis is back.
  */
@@ -16,7 +18,7 @@ import type { Config } from './config';
 
 const reconnect = (attempt: number) => Math.min(50 * 2 ** attempt, 2_000);
 
-export type ApiConnection = 'queues' | 'lookups';
+export type ApiConnection = 'queues' | 'lookups' | 'cache-reads' | 'invalidations';
 
 export function createApiRedis(
   config: Pick<Config, 'redisUrl'>,
@@ -28,8 +30,12 @@ export function createApiRedis(
     commandTimeout: 1_000,
     connectTimeout: 1_000,
     retryStrategy: reconnect,
-    connectionName: use === 'queues' ? 'rti-api' : 'rti-api-lookups',
-    enableAutoPipelining: use === 'lookups',
+    connectionName: use === 'queues' ? 'rti-api' : `rti-api-${use}`,
+    enableAutoPipelining: use === 'lookups' || use === 'cache-reads',
+    ...((use === 'cache-reads' || use === 'invalidations') && {
+      autoResubscribe: false,
+      autoResendUnfulfilledCommands: false,
+    }),
   });
 }
 

@@ -138,6 +138,58 @@ test('include=game adds title, platform and price, or null for a game the catalo
   );
 });
 
+test('a list the API keeps in memory follows each new view, whatever the limit or include', async (t) => {
+  const user = freshUser();
+  const path = `/api/v1/users/${user}/recently-viewed`;
+  const first = viewEvent({ user_id: user, game_id: 3, timestamp: at(10) });
+  await api.request('POST', '/api/v1/ingest', { body: first });
+  await processed([first.event_id as string]);
+  const games = async (query = '') =>
+    ((await api.request('GET', `${path}${query}`)).body.items as Array<{ game_id: number }>).map(
+      (item) => item.game_id,
+    );
+  t.deepEqual(await games(), [3]);
+  t.deepEqual(await games(), [3], 'asked again: answered from memory');
+
+  const second = viewEvent({ user_id: user, game_id: 4, timestamp: at(1) });
+  await api.request('POST', '/api/v1/ingest', { body: second });
+  await processed([second.event_id as string]);
+  // Redis's invalidation reaches the API as the recency job writes: no stale answer after.
+  t.deepEqual(
+    await waitFor(async () => ((await games()).length === 2 ? games() : undefined), 1_000),
+    [4, 3],
+  );
+  t.deepEqual(await games('?limit=1'), [4]);
+
+  const withGames = await api.request('GET', `${path}?include=game`);
+  t.is(withGames.body.items[1].game.title, 'Castlevania: Symphony of the Night');
+  const plain = await api.request('GET', path);
+  t.false('game' in plain.body.items[0], 'include=game leaves nothing behind in the kept list');
+  const reads = await api.deps.metrics.registry.getSingleMetricAsString(
+    'rti_lookup_cache_reads_total',
+  );
+  t.regex(reads, /result="hit"\} [1-9]/, 'lookups were answered from memory');
+});
+
+test('with RECENTLY_VIEWED_CACHE_SIZE=0 every lookup reads Redis, and follows each view', async (t) => {
+  const uncached = await startPipeline({ RECENTLY_VIEWED_CACHE_SIZE: '0' });
+  t.teardown(() => uncached.stop());
+  const user = freshUser();
+  const path = `/api/v1/users/${user}/recently-viewed`;
+  t.deepEqual((await uncached.request('GET', path)).body.items, []);
+  const view = viewEvent({ user_id: user, game_id: 4 });
+  await uncached.request('POST', '/api/v1/ingest', { body: view });
+  const items = await waitFor(async () => {
+    const answer = await uncached.request('GET', path);
+    return answer.body.items.length > 0 ? answer.body.items : undefined;
+  });
+  t.deepEqual(items, [{ game_id: 4, viewed_at: view.timestamp }]);
+  const reads = await uncached.deps.metrics.registry.getSingleMetricAsString(
+    'rti_lookup_cache_reads_total',
+  );
+  t.notRegex(reads, /result="(hit|miss|bypass)"/, 'no cache in the way');
+});
+
 test('recently-viewed: 422 for a bad user id, limit or include; [] for a user with no views', async (t) => {
   for (const path of ['0', '-3', 'abc', '1.5', '99999999999', '1e1', '0x10', '%205']) {
     const answer = await api.request('GET', `/api/v1/users/${path}/recently-viewed`);

@@ -2,6 +2,10 @@
  * GET /api/v1/users/{user_id}/recently-viewed?limit=10&include=game (SPEC §4.2):
  * newest first by event time, one entry per game, from the sorted set the recency job
  * keeps. `include=game` adds catalog details with one query for all items.
+ *
+ * The set is read whole up to the largest limit and kept in the API's memory until Redis
+ * says it changed (src/tracked-cache.ts), so a user's next lookup, whatever its limit,
+ * costs no round trip.
  */
 import type { Middleware } from 'koa';
 import type { Knex } from 'knex';
@@ -11,10 +15,16 @@ import { compileParams, parseParams } from '../http/validate';
 import { PositiveId } from '../ingest/event-schema';
 import { isoTime } from '../iso-time';
 import type { RedisKeys } from '../redis-keys';
+import type { ReadThrough } from '../tracked-cache';
+
+const MAX_LIMIT = 50;
+
+/** A user's newest views as [game id, event time ms, game id, event time ms, …]. */
+export type RecentViews = Float64Array;
 
 export const RecentlyViewedParams = Type.Object({ user_id: PositiveId });
 export const RecentlyViewedQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+  limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 10 }),
   include: Type.Optional(
     Type.Literal('game', { description: 'Adds each game’s title, platform and price.' }),
   ),
@@ -39,25 +49,29 @@ async function loadGames(db: Knex, ids: number[]): Promise<Map<number, GameSumma
   );
 }
 
+/** The newest MAX_LIMIT views of the set at `key`, as [game, time, game, time, …]. */
+async function readViews(redis: Redis, key: string): Promise<RecentViews> {
+  const flat = await redis.zrevrange(key, 0, MAX_LIMIT - 1, 'WITHSCORES');
+  return Float64Array.from(flat, Number);
+}
+
 export function getRecentlyViewed({
-  lookups,
+  recentViews,
   db,
   keys,
 }: {
-  lookups: Redis;
+  recentViews: ReadThrough<RecentViews>;
   db: Knex;
   keys: RedisKeys;
 }): Middleware {
   return async (ctx) => {
     const { user_id: userId } = parseParams(checkParams, ctx.params);
     const { limit, include } = parseParams(checkQuery, ctx.query);
-    const flat = await lookups.zrevrange(keys.recentlyViewed(userId), 0, limit - 1, 'WITHSCORES');
+    const key = keys.recentlyViewed(userId);
+    const views = await recentViews.get(key, (redis) => readViews(redis, key));
     const items: Array<{ game_id: number; viewed_at: string; game?: GameSummary | null }> = [];
-    for (let i = 0; i < flat.length; i += 2) {
-      items.push({
-        game_id: Number(flat[i]),
-        viewed_at: isoTime(Number(flat[i + 1])),
-      });
+    for (let i = 0; i < views.length && i < limit * 2; i += 2) {
+      items.push({ game_id: views[i]!, viewed_at: isoTime(views[i + 1]!) });
     }
     if (include === 'game' && items.length > 0) {
       const games = await loadGames(

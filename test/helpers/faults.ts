@@ -62,6 +62,9 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port (and, with `appendonly`, the same data). */
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a server that stops answering without closing a connection. */
+  freeze(): void;
+  thaw(): void;
   /** Kills it and removes its directory. */
   stop(): Promise<void>;
 }
@@ -98,6 +101,12 @@ export async function startRedisServer(args: string[] = []): Promise<RedisServer
         waitFor(async () => ((await pings(port)) ? true : undefined), 10_000),
         failed,
       ]);
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
     },
     async kill() {
       if (!child) return;
