@@ -6,6 +6,7 @@ import test from 'ava';
 import { createApp } from '../src/app';
 import { closeApiDeps, createApiDeps, type AppDeps } from '../src/app-deps';
 import { listen, waitFor, type TestServer } from './helpers/http';
+import { removeRedisKeys } from './helpers/pipeline';
 import { testConfig } from './helpers/test-env';
 
 const opened: Array<{ deps: AppDeps; server: TestServer }> = [];
@@ -20,6 +21,8 @@ async function openApp(env: Record<string, string> = {}) {
 test.after.always(async () => {
   for (const { deps, server } of opened) {
     await server.close();
+    // The probes made BullMQ write its queues' meta keys; the dead-Redis apps wrote none.
+    await removeRedisKeys(deps, deps.config.queuePrefix).catch(() => undefined);
     await closeApiDeps(deps);
   }
 });
