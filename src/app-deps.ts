@@ -57,7 +57,7 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
       invalidations,
       maxEntries: config.recentlyViewedCacheSize,
       onRead: metrics.recentViewsRead,
-      onError: (error) => logger.warn({ err: error.message }, 'lookup cache: tracking not on'),
+      onError: (error) => logger.warn({ err: error.message }, 'lookup cache disarmed'),
     });
   }
   // An idle connection error is logged here; a request meeting it answers 503.

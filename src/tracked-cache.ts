@@ -194,6 +194,9 @@ export class TrackedCache<V> implements ReadThrough<V> {
       this.subscriberId = undefined;
       this.disarm();
       invalidations.disconnect(true);
+      this.options.onError?.(
+        new Error(`no answer to a ping within ${timeoutMs} ms: cache cleared, reconnecting`),
+      );
     }
   }
 }

@@ -19,6 +19,8 @@ interface Harness {
   /** A connection of the test's own: the writes another process would make. */
   writer: Redis;
   results: CacheResult[];
+  /** What the cache reported through onError. */
+  errors: string[];
   /** Reads that reached Redis. */
   loads: number;
   read(key: string): Promise<string[]>;
@@ -30,6 +32,7 @@ async function harness(redisUrl: string, maxEntries = 100, heartbeatMs = 1_000):
   const invalidations = createApiRedis(config, 'invalidations');
   const writer = createWorkerRedis(config);
   const results: CacheResult[] = [];
+  const errors: string[] = [];
   const h: Harness = {
     cache: new TrackedCache<string[]>({
       reads,
@@ -37,11 +40,13 @@ async function harness(redisUrl: string, maxEntries = 100, heartbeatMs = 1_000):
       maxEntries,
       heartbeatMs,
       onRead: (result) => results.push(result),
+      onError: (error) => errors.push(error.message),
     }),
     reads,
     invalidations,
     writer,
     results,
+    errors,
     loads: 0,
     read: async (key) =>
       h.cache.get(key, (redis) => {
@@ -187,6 +192,7 @@ test('a Redis that stops answering without closing disarms the cache within two 
   server.freeze();
   await waitFor(async () => (h.cache.isArmed ? undefined : true), 2_000);
   t.is(h.cache.size, 0);
+  t.regex(h.errors.join('\n'), /no answer to a ping within 200 ms/, 'and says why');
   t.is(await h.read(key).catch(() => 'failed'), 'failed', 'a read while Redis is silent fails');
 
   server.thaw();
