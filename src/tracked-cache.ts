@@ -26,7 +26,7 @@ export const INVALIDATE_CHANNEL = '__redis__:invalidate';
 /** Reads of keys through a cache, or straight from Redis. */
 export interface ReadThrough<V> {
   get(key: string, load: (redis: Redis) => Promise<V>): V | Promise<V>;
-  /** Stops its timers and closes the connections it was given. */
+  /** Stops its timers and closes the connections it owns. */
   close(): void;
 }
 
@@ -137,11 +137,7 @@ export class TrackedCache<V> implements ReadThrough<V> {
 
   private invalidate(keys: Buffer[] | null): void {
     // A null list means the whole database was flushed.
-    if (keys === null) {
-      this.entries.clear();
-      this.flights.clear();
-      return;
-    }
+    if (keys === null) return this.forgetAll();
     for (const raw of keys) {
       const key = raw.toString();
       this.entries.delete(key);
@@ -149,11 +145,16 @@ export class TrackedCache<V> implements ReadThrough<V> {
     }
   }
 
+  /** Drops every entry, and every read in flight from being kept. */
+  private forgetAll(): void {
+    this.entries.clear();
+    this.flights.clear();
+  }
+
   private disarm(): void {
     this.epoch += 1;
     this.armed = false;
-    this.entries.clear();
-    this.flights.clear();
+    this.forgetAll();
   }
 
   /** On each (re)connect of the invalidation connection: learn its id, then subscribe. */
