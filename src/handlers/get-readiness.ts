@@ -1,10 +1,13 @@
 /**
  * GET /readyz (SPEC §4.5) — can this instance take traffic? PostgreSQL answers `select 1`,
- * Redis answers PING, and Redis's `maxmemory-policy` is `noeviction` (any other policy may
- * silently evict queued jobs, so the instance must not report ready). Each check has
- * a short deadline, so a hung dependency turns into a 503 instead of a hung probe.
+ * Redis answers PING and the queues' producer has set itself up on it (BullMQ loads its
+ * scripts first: until then an ingest write may miss its 1 s deadline and answer 503),
+ * and Redis's `maxmemory-policy` is `noeviction` (any other policy may silently evict
+ * queued jobs, so the instance must not report ready). Each check has a short deadline,
+ * so a hung dependency turns into a 503 instead of a hung probe.
  * 200 lists the checks; 503 is the one error shape, one detail per failing check.
  */
+import type { FlowProducer } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
@@ -16,10 +19,23 @@ const CHECK_TIMEOUT_MS = 1_000;
 
 type Check = () => Promise<string>;
 
-export function getReadiness({ db, redis }: { db: Knex; redis: Redis }): Middleware {
+export function getReadiness({
+  db,
+  redis,
+  flow,
+}: {
+  db: Knex;
+  redis: Redis;
+  flow: FlowProducer;
+}): Middleware {
   const checks: Record<string, Check> = {
     postgres: async () => (await db.raw('select 1'), 'ok'),
-    redis: async () => (await redisReady(redis), await redis.ping(), 'ok'),
+    redis: async () => (
+      await redisReady(redis),
+      await flow.waitUntilReady(),
+      await redis.ping(),
+      'ok'
+    ),
     redis_maxmemory_policy: async () => {
       await redisReady(redis);
       const policy = await maxmemoryPolicy(redis);

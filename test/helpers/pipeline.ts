@@ -28,8 +28,9 @@ export async function startPipeline(
   const config = testConfig(env);
   const db = await migrateTestSchema(config, { seed });
   const deps = createApiDeps(config, createLogger(config, 'test-api'));
-  // The API's Redis connection has no offline queue: a request before it is ready is a 503.
-  await redisReady(deps.redis);
+  // Ready as /readyz means it: the API's Redis connection has no offline queue, and its
+  // producer loads BullMQ's scripts first; a write before either is a 503.
+  await Promise.all([redisReady(deps.redis), deps.flow.waitUntilReady()]);
   const server = await listen(createApp(deps));
   const running = workers ? startWorkers(config, createLogger(config, 'test-worker')) : undefined;
   return {
