@@ -6,8 +6,8 @@
  * in flight (not `connections`: the offered rate must not depend on the latency); a request
  * due while all are busy leaves as soon as one frees.
  */
-import { Agent, request as httpRequest } from 'node:http';
 import { createHistogram } from 'node:perf_hooks';
+import { HttpConnection } from './http-connection';
 import type { LoadOptions, RunningLoad } from './load';
 
 const PACED_CONNECTIONS = 200;
@@ -16,10 +16,13 @@ export function startPacedLoad(
   options: Omit<LoadOptions, 'connections'> & { overallRate: number },
 ): RunningLoad {
   const { url, body, path, overallRate, eventsPerRequest = 1 } = options;
-  const connections = PACED_CONNECTIONS;
+  const method = options.method ?? 'GET';
   const target = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const port = Number(target.port || 80);
   const latency = createHistogram();
+  /** Connections with no request in flight; more are opened, up to PACED_CONNECTIONS. */
+  const idle: HttpConnection[] = [];
+  let opened = 0;
   let sent = 0;
   let inFlight = 0;
   let ok = 0;
@@ -29,46 +32,51 @@ export function startPacedLoad(
   const started = performance.now();
   const durationMs = (options.durationS ?? 10) * 1_000;
 
-  const send = () => {
+  const send = (connection: HttpConnection) => {
     sent += 1;
     inFlight += 1;
     const at = performance.now();
-    const payload = body?.();
-    const request = httpRequest(
-      {
-        agent,
-        host: target.hostname,
-        port: target.port,
-        method: options.method ?? 'GET',
-        path: path?.() ?? target.pathname,
-        headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+    connection.send(method, path?.() ?? target.pathname, body?.()).then(
+      (status) => {
+        inFlight -= 1;
+        if (status >= 200 && status < 300) {
+          ok += 1;
+          latency.record(Math.max(1, Math.round((performance.now() - at) * 1_000)));
+        } else {
+          non2xx += 1;
+        }
+        idle.push(connection);
+        pump();
       },
-      (response) => {
-        response.resume();
-        response.on('end', () => {
-          inFlight -= 1;
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            ok += 1;
-            latency.record(Math.max(1, Math.round((performance.now() - at) * 1_000)));
-          } else {
-            non2xx += 1;
-          }
-          pump();
-        });
+      () => {
+        inFlight -= 1;
+        errors += 1;
+        opened -= 1;
+        pump();
       },
     );
-    request.on('error', () => {
-      inFlight -= 1;
-      errors += 1;
-    });
-    request.end(payload);
+  };
+
+  /** An idle connection, a new one while fewer than PACED_CONNECTIONS are open, or none. */
+  const take = (): HttpConnection | undefined => {
+    while (idle.length > 0) {
+      const connection = idle.pop()!;
+      if (!connection.closed) return connection;
+      opened -= 1;
+    }
+    if (opened >= PACED_CONNECTIONS) return undefined;
+    opened += 1;
+    return new HttpConnection(target.hostname, port);
   };
 
   function pump(): void {
     if (stopped) return;
     const due = Math.floor(((performance.now() - started) * overallRate) / 1_000);
-    while (sent < due && inFlight < connections) send();
+    while (sent < due) {
+      const connection = take();
+      if (connection === undefined) return;
+      send(connection);
+    }
   }
 
   const timer = setInterval(pump, 1);
@@ -85,7 +93,7 @@ export function startPacedLoad(
   const done = finished.then(async () => {
     const seconds = (performance.now() - started) / 1_000;
     while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    agent.destroy();
+    for (const connection of idle) connection.close();
     return {
       ok,
       non2xx,
