@@ -22,7 +22,6 @@ export function startPacedLoad(
   const latency = createHistogram();
   /** Connections with no request in flight; more are opened, up to PACED_CONNECTIONS. */
   const idle: HttpConnection[] = [];
-  let opened = 0;
   let sent = 0;
   let inFlight = 0;
   let ok = 0;
@@ -51,22 +50,21 @@ export function startPacedLoad(
       () => {
         inFlight -= 1;
         errors += 1;
-        opened -= 1;
         pump();
       },
     );
   };
 
-  /** An idle connection, a new one while fewer than PACED_CONNECTIONS are open, or none. */
+  /**
+   * An idle connection that is still open, else a new one while fewer than
+   * PACED_CONNECTIONS are busy (every open connection is busy once `idle` is empty), or none.
+   */
   const take = (): HttpConnection | undefined => {
     while (idle.length > 0) {
       const connection = idle.pop()!;
       if (!connection.closed) return connection;
-      opened -= 1;
     }
-    if (opened >= PACED_CONNECTIONS) return undefined;
-    opened += 1;
-    return new HttpConnection(target.hostname, port);
+    return inFlight < PACED_CONNECTIONS ? new HttpConnection(target.hostname, port) : undefined;
   };
 
   function pump(): void {
