@@ -36,7 +36,7 @@ export interface BenchOptions {
   rows: Set<RowId>;
   /** Extra environment for the service's processes (`--env NAME=value`, repeatable). */
   serviceEnv: Record<string, string>;
-  /** Render the README and media/bench.svg (a complete run without --env). */
+  /** Render docs/performance.md, the README and media/bench.svg (a complete run without --env). */
   writeDocs: boolean;
   /** A name for this run, kept in the JSON and its file name (for tuning series). */
   label?: string;

@@ -1,6 +1,7 @@
 /**
  * Where the results go: bench/results/latest.json (and a dated copy beside it, both
- * git-ignored), the table inside the README's Performance section (between its bench markers, the
+ * git-ignored), the full table inside docs/performance.md's Results section, a short
+ * headline table inside the README's Performance section (each between its markers, the
  * prose around it untouched), and the row 3 chart in media/bench.svg.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -9,10 +10,35 @@ import { renderChart, type ChartRun } from './chart';
 import { ROOT, RESULTS_DIR } from './processes';
 import { markdownTable, type Figure } from './table';
 
-export const DOCS_FILE = path.join(ROOT, 'README.md');
+export const DOCS_FILES = {
+  full: path.join(ROOT, 'docs', 'performance.md'),
+  headline: path.join(ROOT, 'README.md'),
+};
 export const CHART_FILE = path.join(ROOT, 'media', 'bench.svg');
-const START = '<!-- bench:results:start -->';
-const END = '<!-- bench:results:end -->';
+const MARKERS = {
+  full: ['<!-- bench:results:start -->', '<!-- bench:results:end -->'],
+  headline: ['<!-- bench:headline:start -->', '<!-- bench:headline:end -->'],
+} as const;
+
+/** The README's rows: each reference rate and the main figure of every row, by row number. */
+const HEADLINE: ReadonlyArray<readonly [row: string, label: string]> = [
+  ['0', 'POST'],
+  ['0', 'GET'],
+  ['1', 'accepted'],
+  ['1', 'p99'],
+  ['2', 'accepted'],
+  ['3', 'persisted'],
+  ['4', 'drained'],
+  ['5', 'p99'],
+  ['6', 'answered'],
+  ['7', 'API RSS peak during'],
+];
+
+export function headlineFigures(figures: Figure[]): Figure[] {
+  return figures.filter((figure) =>
+    HEADLINE.some(([row, label]) => figure.row.split(' ')[0] === row && figure.label === label),
+  );
+}
 
 export async function saveJson(results: object, label?: string): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
@@ -25,22 +51,49 @@ export async function saveJson(results: object, label?: string): Promise<string>
   return latest;
 }
 
-/** Replaces the results block of the README's Performance section. */
-export async function writeDocsTable(figures: Figure[], heading: string[]): Promise<void> {
+async function replaceBlock(
+  file: string,
+  [start, end]: readonly [string, string],
+  lines: string[],
+): Promise<void> {
+  const current = await readFile(file, 'utf8');
+  const [before, rest] = current.split(start);
+  const after = rest?.split(end)[1];
+  if (before === undefined || after === undefined) {
+    throw new Error(`${file} has no ${start} … ${end} block`);
+  }
+  await writeFile(file, `${before}${[start, ...lines, end].join('\n')}${after}`);
+}
+
+/**
+ * Replaces the full table (with the machine, the settings and every note) in
+ * docs/performance.md and the headline table in the README. `heading[0]` names the run
+ * and its date; both tables carry it.
+ */
+export async function writeDocsTable(
+  figures: Figure[],
+  heading: string[],
+  files: { full: string; headline: string } = DOCS_FILES,
+): Promise<void> {
   const notes = figures
     .filter((figure) => figure.note)
     .map((figure) => `- ${figure.row}, ${figure.label}: ${figure.note}`);
-  const block = [START, ...heading, '', markdownTable(figures), '', ...notes, END].join('\n');
-  const current = await readFile(DOCS_FILE, 'utf8').catch(
-    () => `# Performance\n\n${START}\n${END}\n`,
-  );
-  const [before, rest] = current.split(START);
-  const after = rest?.split(END)[1];
-  if (before === undefined || after === undefined) {
-    throw new Error(`${DOCS_FILE} has no ${START} … ${END} block`);
-  }
-  await mkdir(path.dirname(DOCS_FILE), { recursive: true });
-  await writeFile(DOCS_FILE, `${before}${block}${after}`);
+  await replaceBlock(files.full, MARKERS.full, [
+    ...heading,
+    '',
+    markdownTable(figures),
+    '',
+    ...notes,
+  ]);
+  const fullLink = path
+    .relative(path.dirname(files.headline), files.full)
+    .split(path.sep)
+    .join('/');
+  await replaceBlock(files.headline, MARKERS.headline, [
+    `${heading[0]} Every figure, its notes and the machine: [${fullLink}](${fullLink}#results).`,
+    '',
+    markdownTable(headlineFigures(figures)),
+  ]);
 }
 
 export async function writeChart(runs: ChartRun[], title: string): Promise<void> {

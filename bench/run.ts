@@ -5,8 +5,9 @@
  * the local PostgreSQL and Redis (a fresh schema and queue prefix, removed at the end,
  * also on Ctrl-C), drives them with autocannon, and prints one table: each figure as the
  * median of its runs with min–max, and as a ratio to the bare Koa app measured in the same
- * run. The table also goes to bench/results/latest.json and the README, the
- * row 3 timeline to media/bench.svg. It never fails on a number.
+ * run. The table also goes to bench/results/latest.json, whole into docs/performance.md and
+ * its headline rows into the README; the row 3 timeline to media/bench.svg. It never fails
+ * on a number.
  */
 import { loadConfig } from '../src/config';
 import type { BenchContext } from './context';
@@ -128,9 +129,11 @@ async function main(): Promise<void> {
           `Row 3: ${offered} events/s offered, ${perRequest} per request`,
         );
       }
-      step('wrote the README and media/bench.svg');
+      step('wrote docs/performance.md, the README and media/bench.svg');
     } else {
-      step('the README left as it was (partial run, --env or --no-docs)');
+      step(
+        'docs/performance.md and the README left as they were (partial run, --env or --no-docs)',
+      );
     }
   } finally {
     step('cleaning up');

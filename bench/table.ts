@@ -1,7 +1,8 @@
 /**
  * The bench's one table: each figure as the median of its runs with min–max, beside its
  * reference (the bare Koa app, measured in the same run) as a ratio, and its target.
- * Rendered as text for the terminal and as Markdown for docs/performance.md.
+ * Rendered as text for the terminal and as Markdown for docs/performance.md (every row)
+ * and the README (the headline rows), by bench/report.ts.
  */
 import { spread, type Spread } from './stats';
 
