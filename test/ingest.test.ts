@@ -58,13 +58,64 @@ test('accepts the Python client payload: naive timestamp read as UTC, null as ab
   }
 });
 
-test('null counts as absent only for optional fields: a null unknown or required field is named', async (t) => {
+test('null counts as absent only for known fields: a null unknown field is named', async (t) => {
   const answer = await api.request('POST', '/api/v1/ingest', {
     body: viewEvent({ color: null, user_id: null, platform: null }),
   });
   t.is(answer.status, 422);
-  const paths = answer.body.error.details.map((detail: { path: string }) => detail.path).sort();
-  t.deepEqual(paths, ['/color', '/user_id']);
+  const details = [...answer.body.error.details].sort((a, b) => a.path.localeCompare(b.path));
+  t.deepEqual(details, [
+    { path: '/color', message: 'is not an allowed field' },
+    { path: '/user_id', message: 'is required' },
+  ]);
+});
+
+const REQUIRED_FIELDS = ['user_id', 'session_id', 'event_type', 'timestamp', 'referrer_page'];
+
+test('a required field sent as null is reported as required, not as the wrong type', async (t) => {
+  for (const field of REQUIRED_FIELDS) {
+    // The Python client's own payload, with one required field nulled as its clients might.
+    const answer = await api.request('POST', '/api/v1/ingest', {
+      body: { ...PYTHON_CLIENT_EVENT, [field]: null },
+    });
+    t.is(answer.status, 422, field);
+    t.deepEqual(answer.body.error.details, [{ path: `/${field}`, message: 'is required' }], field);
+  }
+});
+
+test('every optional field sent as null is accepted as unset, singly and in a batch', async (t) => {
+  const optionalNulls = {
+    event_id: null,
+    time_spent: null,
+    platform: null,
+    search_query: null,
+    filters_applied: null,
+    sent_at: null,
+  };
+  const single = await api.request('POST', '/api/v1/ingest', {
+    body: { ...PYTHON_CLIENT_EVENT, ...optionalNulls },
+  });
+  t.is(single.status, 202);
+  t.regex(single.body.event_id, /^[0-9a-f-]{36}$/, 'an event id is generated for a null one');
+  const [queued] = (await queuedEvents('persist')).filter(
+    (e) => e.event_id === single.body.event_id,
+  );
+  t.like(queued, { time_spent: null, platform: null, search_query: null, filters_applied: null });
+
+  const batch = await api.request('POST', '/api/v1/ingest/batch', {
+    body: {
+      events: [
+        viewEvent(optionalNulls),
+        viewEvent({ event_type: 'SEARCH', game_id: null, search_query: 'zelda' }),
+        viewEvent({ referrer_page: null }),
+      ],
+    },
+  });
+  t.is(batch.status, 202);
+  t.like(batch.body, { accepted: 2, duplicates: 0 });
+  t.deepEqual(batch.body.rejected, [
+    { index: 2, errors: [{ path: '/referrer_page', message: 'is required' }] },
+  ]);
 });
 
 test('stores and echoes the event id in lowercase', async (t) => {

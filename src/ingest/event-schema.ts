@@ -2,8 +2,9 @@
  * The ingestion payloads (SPEC §4.1): one schema each, the single source of the validator,
  * the TypeScript type and the OpenAPI document.
  *
- * Optional fields sent as `null` count as absent: `dropNulls` removes them before
- * validation, as the Python service's clients send `"time_spent": null`.
+ * A field sent as `null` counts as absent: `dropNulls` removes it before validation, as
+ * the Python service's clients send `"time_spent": null`. So an optional field's null is
+ * accepted, and a required field's null is reported as "is required".
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { EVENT_TYPES } from '../models/enums';
@@ -78,21 +79,18 @@ export const IngestBatch = Type.Object(
 
 export type IngestBatch = Static<typeof IngestBatch>;
 
-const OPTIONAL_FIELDS = new Set(
-  Object.keys(IngestEvent.properties).filter(
-    (key) => !(IngestEvent.required as string[] | undefined)?.includes(key),
-  ),
-);
+const KNOWN_FIELDS = new Set(Object.keys(IngestEvent.properties));
 
 /**
- * A copy of `body` without its optional fields sent as `null` (null counts as absent).
- * A required or unknown field sent as `null` stays, so the validator names it.
+ * A copy of `body` without its known fields sent as `null` (null counts as absent): an
+ * optional one is then simply unset, a required one is reported missing ("is required",
+ * not "must be string"). An unknown field sent as `null` stays, so the validator names it.
  */
 export function dropNulls(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
   // Most events carry no null: they are passed on as they are, with no copy.
   if (!Object.values(body).includes(null)) return body;
   return Object.fromEntries(
-    Object.entries(body).filter(([key, value]) => value !== null || !OPTIONAL_FIELDS.has(key)),
+    Object.entries(body).filter(([key, value]) => value !== null || !KNOWN_FIELDS.has(key)),
   );
 }
