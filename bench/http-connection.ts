@@ -2,10 +2,10 @@
  * A lean HTTP/1.1 keep-alive connection for the paced load (bench/paced-load.ts): one
  * request at a time, written as one string, and its answer read up to its Content-Length.
  *
- * Why not Node's http client: it took ≈ 80 µs of CPU per request here, more than the API
- * it was measuring, on the same two cores; this takes ≈ 44 µs in the same test (the body's
- * generation included), near autocannon's 40 µs, which drives the other rows and the bare
- * Koa reference. It reads only what the service answers: a status line, headers and a body
+ * Why not Node's http client: on the same cores as the service, its CPU per request was
+ * more than the API spent on the event it carried; this costs about what autocannon does,
+ * which drives the other rows and the bare Koa reference (kept by hand for speed; measured
+ * in docs/performance.md#the-load-generator-the-linger-and-redis-in-row-3). It reads only what the service answers: a status line, headers and a body
  * of Content-Length bytes. An answer without Content-Length (chunked) fails the request and
  * ends the connection.
  */

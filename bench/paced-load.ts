@@ -2,8 +2,8 @@
  * A smooth offered rate, for the sustained and freshness rows. autocannon's `overallRate`
  * sends each connection's quota for a second as fast as it can at the start of that second
  * (bursts, then silence); here requests leave evenly, every millisecond, over lean
- * keep-alive connections (bench/http-connection.ts), as from many independent clients. Up to PACED_CONNECTIONS requests may be
- * in flight (not `connections`: the offered rate must not depend on the latency); a request
+ * keep-alive connections (bench/http-connection.ts), as from many independent clients.
+ * Up to PACED_CONNECTIONS requests may be in flight (not `connections`: the offered rate must not depend on the latency); a request
  * due while all are busy leaves as soon as one frees.
  */
 import { createHistogram } from 'node:perf_hooks';

@@ -6,7 +6,7 @@
  * compiles src/ and jobs/ with tsc into node_modules/.cache/rti-bench (outside git, and
  * node_modules resolves from there), copies the non-TypeScript files beside them (the
  * .lua scripts), and transpiles the bare Koa reference there too, so that both sides run
- * the same way (tsx adds a loader thread, ~40 MB, and wraps functions with `__name`).
+ * the same way (tsx adds a loader thread, more RSS, and wraps functions with `__name`).
  * `--tsx` runs everything through `node --import tsx` instead.
  * Every child's stdout/stderr goes to bench/results/logs/<name>.log.
  */

@@ -51,18 +51,19 @@ export async function saveJson(results: object, label?: string): Promise<string>
   return latest;
 }
 
+/** `file`'s text with the block between its markers replaced by `lines`. */
 async function replaceBlock(
   file: string,
   [start, end]: readonly [string, string],
   lines: string[],
-): Promise<void> {
+): Promise<string> {
   const current = await readFile(file, 'utf8');
   const [before, rest] = current.split(start);
   const after = rest?.split(end)[1];
   if (before === undefined || after === undefined) {
     throw new Error(`${file} has no ${start} … ${end} block`);
   }
-  await writeFile(file, `${before}${[start, ...lines, end].join('\n')}${after}`);
+  return `${before}${[start, ...lines, end].join('\n')}${after}`;
 }
 
 /**
@@ -78,7 +79,7 @@ export async function writeDocsTable(
   const notes = figures
     .filter((figure) => figure.note)
     .map((figure) => `- ${figure.row}, ${figure.label}: ${figure.note}`);
-  await replaceBlock(files.full, MARKERS.full, [
+  const full = await replaceBlock(files.full, MARKERS.full, [
     ...heading,
     '',
     markdownTable(figures),
@@ -89,11 +90,14 @@ export async function writeDocsTable(
     .relative(path.dirname(files.headline), files.full)
     .split(path.sep)
     .join('/');
-  await replaceBlock(files.headline, MARKERS.headline, [
+  const headline = await replaceBlock(files.headline, MARKERS.headline, [
     `${heading[0]} Every figure, its notes and the machine: [${fullLink}](${fullLink}#results).`,
     '',
     markdownTable(headlineFigures(figures)),
   ]);
+  // Both blocks are found before either file is written: a missing marker changes nothing.
+  await writeFile(files.full, full);
+  await writeFile(files.headline, headline);
 }
 
 export async function writeChart(runs: ChartRun[], title: string): Promise<void> {

@@ -2,11 +2,11 @@
  * How far V8 lets a process's heap grow past what its last full GC kept alive.
  *
  * V8 picks that factor itself, up to 4× when collecting takes little of the process's
- * time, as it does here: under load the API kept about 33 MB alive and still grew to
- * 230–270 MB of RSS, its old space filling with request objects that the young generation
- * had promoted and only a rare full GC freed. A fixed factor of 1.5
- * (HEAP_GROWING_PERCENT=50) held it at 150–170 MB in the same load, with no difference
- * in CPU per event that the bench could see (docs/performance.md). Unlike a heap cap
+ * time, as it does here: under load the API's RSS grew to several times its live data, its
+ * old space filling with request objects that the young generation had promoted and only a
+ * rare full GC freed. A fixed factor of 1.5 (HEAP_GROWING_PERCENT=50) holds it far lower
+ * for no CPU the bench could see; the figures, with their date, are in
+ * docs/performance.md#the-apis-memory-a-heap-that-grows-by-half. Unlike a heap cap
  * (`--max-old-space-size`), it cannot make a process die of a burst: the heap still grows
  * as far as the live data needs.
  */

@@ -59,8 +59,8 @@ let lastEncoded: { data: object; json: string } | undefined;
  * A Job that reuses the encoding of the job added just before it when both carry the same
  * data object. The API adds each batch to both queues with the same `{ events }` object,
  * one job right after the other, and BullMQ encodes a job's data as it adds the job
- * (`Job#asJSON`), so every batch was encoded twice: that encoding was ≈ 15 % of the API's
- * CPU on batch ingest (docs/performance.md). Only the last encoding is kept: a WeakMap of
+ * (`Job#asJSON`), so every batch was encoded twice, a large share of the API's CPU on
+ * batch ingest (docs/performance.md#one-encoding-per-batch). Only the last encoding is kept: a WeakMap of
  * them kept each batch's string until a full GC, and made single events dearer. (asJSON is
  * synchronous, so the data it sees unset is never seen by anyone else.)
  */

@@ -16,7 +16,9 @@
  *   answering without closing (a half-open socket) disarms the cache within two beats.
  *
  * Concurrent misses of one key share one read. The cache holds at most `maxEntries` keys
- * and drops the least recently used.
+ * and drops the least recently used: a Map re-set on each hit, kept by hand rather than
+ * lru-cache because it is all the LRU this needs on every lookup (what a lookup costs:
+ * docs/performance.md#lookups-from-memory-and-where-a-single-events-cpu-goes).
  */
 import type { Redis } from 'ioredis';
 import { withTimeout } from './with-timeout';

@@ -5,7 +5,8 @@
  * encoded for both queues) until its events are queued, so fifty clients each sending a
  * 1 MB body would otherwise all be parsed at once. A few batches at a time keep the event
  * loop just as busy, and the bodies still waiting stay in the sockets' buffers. (It bounds
- * that worst case; the bench's 165 KB batches peak no lower with it: docs/performance.md.)
+ * that worst case, not the bench's smaller batches: docs/performance.md#rows-1-6-and-7-looked-at-again.)
+ * Not p-limit: its maintained versions are ESM-only, and this project compiles to CommonJS.
  */
 import type { Middleware } from 'koa';
 
