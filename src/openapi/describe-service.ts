@@ -66,7 +66,8 @@ PostgreSQL and fold it into Redis, from which the lookups answer.
 **Errors** all have one shape, \`{"error": {"code", "message", "details": [{"path", "message"}]}}\`:
 \`details\` lists every problem found, each with a JSON-pointer \`path\`.
 
-**Nulls**: an optional ingestion field sent as \`null\` counts as absent.
+**Nulls**: an ingestion field sent as \`null\` counts as absent: an optional one is unset, a
+required one is reported as required.
 
 **Authentication**: catalog mutations and Bull Board need the admin credentials (HTTP
 Basic); ingestion needs a write key (\`Authorization: Bearer KEY\` or \`X-Write-Key\`) only

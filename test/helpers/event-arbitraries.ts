@@ -198,7 +198,7 @@ const changes: fc.Arbitrary<Change> = fc.oneof(
       fc.integer(),
     ),
   ),
-  // (With a non-null value: a top-level null counts as absent, whatever the field.)
+  // (With a non-null value: a null unknown field is tested in test/ingest.test.ts.)
   fc
     .tuple(
       fc.string({ maxLength: 20 }).filter((key) => !KNOWN_FIELDS.has(key)),
