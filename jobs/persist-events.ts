@@ -79,6 +79,7 @@ export function isPermanentDbError(error: unknown): boolean {
 export function createPersistProcessor(db: Knex) {
   return async function persistEvents(job: Job): Promise<{ inserted: number }> {
     const events = readEventsJob(job);
+    if (events.length === 0) return { inserted: 0 };
     try {
       return { inserted: await insertEvents(db, events) };
     } catch (error) {
