@@ -17,7 +17,7 @@ const checkBody = compile(ErasureBody);
 
 export function createErasure(deps: ErasureDeps): Middleware {
   return async (ctx) => {
-    const { user_id: userId } = assertValid(checkBody, ctx.request.body);
+    const { user_id: userId } = assertValid(checkBody, ctx.state.body);
     const requestedBy = (ctx.state.adminUser as string | undefined) || 'anonymous';
     const row = await requestErasure(deps, userId, requestedBy);
     ctx.status = 202;
