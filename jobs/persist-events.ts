@@ -40,7 +40,7 @@ const INSERT_EVENTS = `
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The events as 13 column arrays, in the order of INSERT_EVENTS. */
-function toColumns(events: readonly QueuedEvent[]): Knex.RawBinding[] {
+export function toColumns(events: readonly QueuedEvent[]): Knex.RawBinding[] {
   const columns: unknown[][] = [
     events.map((e) => e.event_id),
     events.map((e) => e.user_id),

@@ -5,26 +5,20 @@
  * disconnects. The metrics are recorded here and served by the entry point, so in-process
  * workers of parallel tests do not compete for WORKER_METRICS_PORT.
  */
-import { DelayedError, Worker, type Job, type Processor, type Queue } from 'bullmq';
+import { DelayedError, Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../src/config';
 import { createDb } from '../src/db';
 import type { Logger } from '../src/logger';
-import { MAINTENANCE_JOBS, MAINTENANCE_QUEUE, type QueueName } from '../src/queue-names';
-import {
-  MAINTENANCE_JOB_OPTIONS,
-  WORKER_OPTIONS,
-  createMaintenanceQueue,
-  createQueues,
-} from '../src/queues';
+import type { QueueName } from '../src/queue-names';
+import { WORKER_OPTIONS } from '../src/queues';
 import { createWorkerRedis } from '../src/redis';
 import { redisKeys } from '../src/redis-keys';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/worker-metrics';
-import { createErasureProcessor } from './erase-user';
-import { createHistoryMaintainer } from './maintain-history';
 import { createPersistProcessor } from './persist-events';
 import { createBacklogSettler } from './settle-backlog';
+import { startMaintenance } from './start-maintenance';
 import { createRecencyProcessor } from './update-recency';
 
 export interface RunningWorkers {
@@ -53,24 +47,6 @@ function instrument(name: QueueName, processor: Processor, metrics: WorkerMetric
       throw error;
     }
   };
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * The history maintenance: once now (this process may be the first since a month began
- * or since the migration), then daily by one job scheduler shared by every process.
- * Erasures and maintenance run one at a time across the processes (global concurrency 1):
- * an erasure's scrub of the queued jobs must not race another's.
- */
-async function scheduleMaintenance(queue: Queue): Promise<void> {
-  await queue.setGlobalConcurrency(1);
-  await queue.add(MAINTENANCE_JOBS.history, {}, MAINTENANCE_JOB_OPTIONS);
-  await queue.upsertJobScheduler(
-    MAINTENANCE_JOBS.history,
-    { every: DAY_MS },
-    { name: MAINTENANCE_JOBS.history, opts: MAINTENANCE_JOB_OPTIONS },
-  );
 }
 
 export function startWorkers(config: Config, logger: Logger): RunningWorkers {
@@ -112,54 +88,23 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
     return worker;
   });
 
-  const eventQueues = createQueues(redis, config.queuePrefix);
-  const maintenance = createMaintenanceQueue(redis, config.queuePrefix);
-  const ownQueues = [...Object.values(eventQueues), maintenance];
-  for (const queue of ownQueues) {
-    queue.on('error', (error) => logger.warn({ err: error.message }, 'queue error'));
-  }
   // The maintenance jobs need the database: the processes that persist run them.
-  const maintainers: Worker[] = [];
-  if (config.workerQueues.includes('persist')) {
-    const maintainHistory = createHistoryMaintainer(
-      () => (db ??= createDb(config)),
-      config,
-      logger,
-      metrics,
-    );
-    const eraseUser = createErasureProcessor({
-      db: () => (db ??= createDb(config)),
-      redis,
-      keys,
-      queues: Object.values(eventQueues),
-      logger,
-      metrics,
-    });
-    const maintainer = new Worker(
-      MAINTENANCE_QUEUE,
-      (job) => (job.name === MAINTENANCE_JOBS.erasure ? eraseUser(job) : maintainHistory()),
-      { ...WORKER_OPTIONS, connection: redis, prefix: config.queuePrefix, concurrency: 1 },
-    );
-    maintainer.on('error', (error) =>
-      logger.error({ queue: MAINTENANCE_QUEUE, err: error.message }, 'worker error'),
-    );
-    maintainer.on('failed', (job, error) =>
-      logger.warn(
-        { queue: MAINTENANCE_QUEUE, job: job?.name, jobId: job?.id, reason: error.message },
-        'maintenance job failed',
-      ),
-    );
-    maintainers.push(maintainer);
-    void scheduleMaintenance(maintenance).catch((error: Error) =>
-      logger.error({ err: error.message }, 'cannot schedule the history maintenance'),
-    );
-  }
+  const maintenance = config.workerQueues.includes('persist')
+    ? startMaintenance({
+        config,
+        redis,
+        keys,
+        db: () => (db ??= createDb(config)),
+        logger,
+        metrics,
+      })
+    : undefined;
 
   return {
     workers,
     metrics,
     async close() {
-      const all = [...workers, ...maintainers];
+      const all = [...workers, ...(maintenance ? [maintenance.worker] : [])];
       const drained = Promise.all(all.map((worker) => worker.close()));
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
@@ -171,7 +116,7 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
         await Promise.all(all.map((worker) => worker.close(true)));
       }
       clearTimeout(timer);
-      await Promise.all(ownQueues.map((queue) => queue.close()));
+      await maintenance?.closeQueues();
       redis.disconnect();
       await db?.destroy();
     },
