@@ -63,7 +63,11 @@ export async function seed(knex: Knex): Promise<void> {
     const ids = events.map((event) => event.event_id);
     await trx('web_events').whereIn('event_id', ids).delete();
     await trx('web_event_ids').whereIn('event_id', ids).delete();
-    await trx.batchInsert('web_event_ids', ids.map((event_id) => ({ event_id })), 500);
+    await trx.batchInsert(
+      'web_event_ids',
+      ids.map((event_id) => ({ event_id })),
+      500,
+    );
     await trx.batchInsert('web_events', events, 500);
     // The rows carry their ids, so the sequences must be moved past them by hand.
     for (const table of CATALOG_TABLES.filter((name) => name !== 'game_genre')) {
