@@ -4,7 +4,6 @@
  * ones, counting both in its metrics; a daily job scheduler repeats it.
  */
 import test from 'ava';
-import { randomUUID } from 'node:crypto';
 import { startWorkers } from '../jobs/start-workers';
 import { insertEvents } from '../jobs/persist-events';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../src/history/month-partitions';
 import { createLogger } from '../src/logger';
 import { MAINTENANCE_JOBS } from '../src/queue-names';
+import { queuedEventAt } from './helpers/events';
 import { waitFor } from './helpers/http';
 import { startPipeline } from './helpers/pipeline';
 
@@ -25,24 +25,7 @@ test('a worker creates the partitions ahead and drops the expired ones at start,
   await api.db.raw('DROP TABLE ??', [nextMonth]);
   const old = new Date('2020-01-01T00:00:00Z');
   await createMonthPartition(api.db, old);
-  const at = Date.parse('2020-01-10T00:00:00Z');
-  await insertEvents(api.db, [
-    {
-      event_id: randomUUID(),
-      user_id: 1,
-      session_id: 's',
-      event_type: 'CLICK',
-      game_id: null,
-      timestamp: at,
-      occurred_at: at,
-      received_at: at,
-      referrer_page: '/',
-      time_spent: null,
-      platform: null,
-      search_query: null,
-      filters_applied: null,
-    },
-  ]);
+  await insertEvents(api.db, [queuedEventAt('2020-01-10T00:00:00Z', { event_type: 'CLICK' })]);
 
   const running = startWorkers(api.config, createLogger(api.config, 'test-worker'));
   t.teardown(() => running.close());

@@ -18,31 +18,11 @@ import {
   ensurePartitions,
   listPartitions,
 } from '../src/history/month-partitions';
-import type { QueuedEvent } from '../src/ingest/queued-event';
+import { queuedEventAt } from './helpers/events';
 import { spawnEntry, envFor } from './helpers/processes';
 import { dropTestSchema, migrateTestSchema, testConfig } from './helpers/test-env';
 
 const silent = { info: () => undefined, warn: () => undefined };
-
-function queuedEvent(occurredAt: string, overrides: Partial<QueuedEvent> = {}): QueuedEvent {
-  const at = Date.parse(occurredAt);
-  return {
-    event_id: randomUUID(),
-    user_id: 5,
-    session_id: 'partitions',
-    event_type: 'VIEW',
-    game_id: 1,
-    timestamp: at,
-    occurred_at: at,
-    received_at: at,
-    referrer_page: '/',
-    time_spent: null,
-    platform: null,
-    search_query: null,
-    filters_applied: null,
-    ...overrides,
-  };
-}
 
 /** Every row, every column, in id order: what a migration must keep. */
 const allRows = (db: Knex) => db('web_events').select('*').orderBy('id');
@@ -113,7 +93,7 @@ test('the migration keeps every row, id and sequence: up, down and up again', as
     t.deepEqual(await allRows(db), before);
 
     // The sequence carried over: the next row's id follows the others.
-    await insertEvents(db, [queuedEvent('2026-02-02T00:00:00Z')]);
+    await insertEvents(db, [queuedEventAt('2026-02-02T00:00:00Z')]);
     t.is(Number((await allRows(db)).at(-1).id), Number(before.at(-1).id) + 1);
   } finally {
     await dropTestSchema(db, config);
@@ -124,9 +104,9 @@ test('three months and the default partition; a new partition takes its rows out
   withSchema(async (db) => {
     const now = new Date('2025-03-10T12:00:00Z');
     await ensurePartitions(db, now); // March to June 2025
-    const january = queuedEvent('2025-01-15T00:00:00Z');
-    const february = queuedEvent('2025-02-28T23:59:59.999Z');
-    const march = queuedEvent('2025-03-01T00:00:00Z');
+    const january = queuedEventAt('2025-01-15T00:00:00Z');
+    const february = queuedEventAt('2025-02-28T23:59:59.999Z');
+    const march = queuedEventAt('2025-03-01T00:00:00Z');
     t.is(await insertEvents(db, [january, february, march]), 3);
     t.like(await partitionOf(db), {
       [january.event_id]: DEFAULT_PARTITION,
@@ -144,7 +124,7 @@ test('three months and the default partition; a new partition takes its rows out
       ['web_events_p2025_02'],
     );
     t.deepEqual(await ensurePartitions(db, now), [], 'idempotent');
-    const late = queuedEvent('2024-11-05T00:00:00Z');
+    const late = queuedEventAt('2024-11-05T00:00:00Z');
     await insertEvents(db, [late]);
     t.deepEqual(await partitionOf(db), {
       [january.event_id]: 'web_events_p2025_01',
@@ -157,7 +137,7 @@ test('three months and the default partition; a new partition takes its rows out
 
 test('the same event id resent a month later (or twice in one job) is stored once', (t) =>
   withSchema(async (db) => {
-    const first = queuedEvent('2026-04-30T23:00:00Z');
+    const first = queuedEventAt('2026-04-30T23:00:00Z');
     const again = { ...first, occurred_at: Date.parse('2026-05-30T23:00:00Z'), session_id: 'x' };
     t.is(await insertEvents(db, [first, first]), 1);
     t.is(await insertEvents(db, [again]), 0);
@@ -173,7 +153,7 @@ test('retention drops the oldest month only; a dry run changes nothing', (t) =>
   withSchema(async (db, config) => {
     const now = new Date('2025-03-10T12:00:00Z');
     const events = ['2025-01-02', '2025-01-30', '2025-02-01', '2025-03-05', '2024-12-20'].map(
-      (day) => queuedEvent(`${day}T00:00:00Z`),
+      (day) => queuedEventAt(`${day}T00:00:00Z`),
     );
     await ensurePartitions(db, now);
     for (const month of ['2025-01-01', '2025-02-01'])
