@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Koa {
   const opsChain = compose([
     ops.routes(),
     serveDocs(deps),
-    mountBoard(deps.config, deps.queues),
+    mountBoard(deps.config, { ...deps.queues, maintenance: deps.maintenance }),
   ] as Middleware[]);
   // The admin routes (erasures) never answer browsers: no CORS.
   const adminChain = compose([admin.routes(), admin.allowedMethods()] as Middleware[]);
