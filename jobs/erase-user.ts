@@ -33,7 +33,7 @@ import { scrubQueuedEvents } from './scrub-queued-events';
 const ACTIVE_WAIT_MS = 60_000;
 const POLL_MS = 100;
 
-export interface ErasureDeps {
+export interface EraseUserDeps {
   db: () => Knex;
   redis: Redis;
   keys: RedisKeys;
@@ -62,7 +62,7 @@ async function waitForActiveJobs(queues: readonly Queue[]): Promise<void> {
 
 /** Deletes the user's recently-viewed list and those of the sessions that are theirs. */
 async function deleteUserKeys(
-  { redis, keys }: ErasureDeps,
+  { redis, keys }: EraseUserDeps,
   userId: number,
   sessions: Iterable<string>,
 ): Promise<number> {
@@ -86,7 +86,7 @@ const DELETE_ROWS = `
   )
   SELECT count(*)::int AS n FROM gone`;
 
-export function createErasureProcessor(deps: ErasureDeps) {
+export function createErasureProcessor(deps: EraseUserDeps) {
   const { redis, keys, queues, logger, metrics } = deps;
   return async function eraseUser(job: Job) {
     const id = (job.data as { erasure_id?: unknown })?.erasure_id;
