@@ -20,6 +20,7 @@ import { measureDrain } from './rows/drain';
 import { measureFreshness } from './rows/freshness';
 import { measureIngest } from './rows/ingest';
 import { measureLookup } from './rows/lookup';
+import { measurePartitioning } from './rows/partitioning';
 import { memoryMeasures } from './rows/memory';
 import { referenceMeasures } from './rows/reference';
 import { measureSustained, type SustainedResult } from './rows/sustained';
@@ -73,6 +74,11 @@ async function main(): Promise<void> {
         sustained.push(run);
         measures.push(...run.measures);
       }
+    }
+    if (rows.has('10')) {
+      step('row 10: row 3 on the partitioned and on the plain web_events, and their statements');
+      const workers = options.sustainedWorkers.at(-1)!;
+      measures.push(...(await measurePartitioning(ctx, workers, service.workerConcurrency)));
     }
     if (rows.has('4')) {
       step('row 4: backlog drain');

@@ -2,9 +2,10 @@
  * persist — writes a job's events to `web_events`, the history.
  *
  * Input:  `{ events: QueuedEvent[] }` (1 to INGEST_MAX_EVENTS_PER_JOB events).
- * Writes: one multi-row `INSERT … SELECT FROM unnest(…) ON CONFLICT (event_id) DO NOTHING`:
- *         one round trip and a fixed 13 parameters whatever the batch size; a retried or
- *         resent event is stored once.
+ * Writes: one statement: the new ids into `web_event_ids` (ON CONFLICT DO NOTHING), then
+ *         those events into `web_events`, from `unnest(…)` of 13 column arrays: one round
+ *         trip and a fixed 13 parameters whatever the batch size; a retried or resent
+ *         event is stored once, however late; an erased user's earlier events never.
  * Fails:  database unreachable or busy → throws, BullMQ retries with backoff;
  *         a row PostgreSQL can never take (data or constraint error) → the other events
  *         are written one by one, and the job fails with UnrecoverableError naming the
@@ -15,17 +16,31 @@ import type { Knex } from 'knex';
 import type { QueuedEvent } from '../src/ingest/queued-event';
 import { readEventsJob } from './read-events-job';
 
+// web_events is partitioned by month, so no unique index can hold event_id across months:
+// web_event_ids does (migrations/20260101000004_partition_web_events.ts). The ids are
+// inserted first; only those that were new reach web_events (the events are distinct by id:
+// see insertEvents). Events of a user erased since they were received are
+// left out (migrations/20260101000005_create_erasures.ts). One statement, one round trip.
 const INSERT_EVENTS = `
+  WITH batch AS (
+    SELECT * FROM unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
+      ?::timestamptz[], ?::timestamptz[], ?::text[], ?::int[], ?::text[], ?::text[], ?::jsonb[])
+      AS b (event_id, user_id, session_id, event_type, game_id, "timestamp", occurred_at,
+        received_at, referrer_page, time_spent, platform, search_query, filters_applied)
+    WHERE NOT EXISTS (SELECT 1 FROM erasures e
+      WHERE e.user_id = b.user_id AND b.received_at <= e.requested_at)
+  ), fresh AS (
+    INSERT INTO web_event_ids (event_id) SELECT event_id FROM batch
+    ON CONFLICT (event_id) DO NOTHING RETURNING event_id
+  )
   INSERT INTO web_events (event_id, user_id, session_id, event_type, game_id, "timestamp",
     occurred_at, received_at, referrer_page, time_spent, platform, search_query, filters_applied)
-  SELECT * FROM unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
-    ?::timestamptz[], ?::timestamptz[], ?::text[], ?::int[], ?::text[], ?::text[], ?::jsonb[])
-  ON CONFLICT (event_id) DO NOTHING`;
+  SELECT * FROM batch WHERE event_id IN (SELECT event_id FROM fresh)`;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The events as 13 column arrays, in the order of INSERT_EVENTS. */
-function toColumns(events: readonly QueuedEvent[]): Knex.RawBinding[] {
+export function toColumns(events: readonly QueuedEvent[]): Knex.RawBinding[] {
   const columns: unknown[][] = [
     events.map((e) => e.event_id),
     events.map((e) => e.user_id),
@@ -47,7 +62,11 @@ function toColumns(events: readonly QueuedEvent[]): Knex.RawBinding[] {
 
 /** Inserts the events; resolves to the number of new rows. */
 export async function insertEvents(db: Knex, events: readonly QueuedEvent[]): Promise<number> {
-  const result = await db.raw(INSERT_EVENTS, toColumns(events));
+  // One job may carry an event twice (requests coalesced into it): the first one is stored,
+  // as ON CONFLICT would have kept it, and the join with the new ids meets each id once.
+  const seen = new Set<string>();
+  const distinct = events.filter((e) => !seen.has(e.event_id) && seen.add(e.event_id));
+  const result = await db.raw(INSERT_EVENTS, toColumns(distinct));
   return (result as { rowCount: number }).rowCount;
 }
 
@@ -60,6 +79,7 @@ export function isPermanentDbError(error: unknown): boolean {
 export function createPersistProcessor(db: Knex) {
   return async function persistEvents(job: Job): Promise<{ inserted: number }> {
     const events = readEventsJob(job);
+    if (events.length === 0) return { inserted: 0 };
     try {
       return { inserted: await insertEvents(db, events) };
     } catch (error) {

@@ -15,7 +15,9 @@ type SettlingRedis = Redis & {
   settleBacklog(numKeys: number, ...args: Array<string | number>): Promise<number>;
 };
 
-const eventCount = (job: Job) => (Array.isArray(job.data?.events) ? job.data.events.length : 0);
+/** The events the job was counted for: those it holds, and those an erasure took out of it. */
+const eventCount = (job: Job) =>
+  (Array.isArray(job.data?.events) ? job.data.events.length : 0) + (Number(job.data?.erased) || 0);
 
 /** A function that settles a finished job of `worker` in its queue's backlog counter. */
 export function createBacklogSettler(redis: Redis, keys: RedisKeys) {

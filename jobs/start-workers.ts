@@ -5,7 +5,7 @@
  * disconnects. The metrics are recorded here and served by the entry point, so in-process
  * workers of parallel tests do not compete for WORKER_METRICS_PORT.
  */
-import { Worker, type Job, type Processor } from 'bullmq';
+import { DelayedError, Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../src/config';
@@ -18,6 +18,7 @@ import { redisKeys } from '../src/redis-keys';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/worker-metrics';
 import { createPersistProcessor } from './persist-events';
 import { createBacklogSettler } from './settle-backlog';
+import { startMaintenance } from './start-maintenance';
 import { createRecencyProcessor } from './update-recency';
 
 export interface RunningWorkers {
@@ -41,7 +42,8 @@ function instrument(name: QueueName, processor: Processor, metrics: WorkerMetric
       countResult[name](result);
       return result;
     } catch (error) {
-      done({ status: 'failed' });
+      // DelayedError: held back by an erasure (skip-erased-events.ts), not a failure.
+      done({ status: error instanceof DelayedError ? 'delayed' : 'failed' });
       throw error;
     }
   };
@@ -86,11 +88,24 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
     return worker;
   });
 
+  // The maintenance jobs need the database: the processes that persist run them.
+  const maintenance = config.workerQueues.includes('persist')
+    ? startMaintenance({
+        config,
+        redis,
+        keys,
+        db: () => (db ??= createDb(config)),
+        logger,
+        metrics,
+      })
+    : undefined;
+
   return {
     workers,
     metrics,
     async close() {
-      const drained = Promise.all(workers.map((worker) => worker.close()));
+      const all = [...workers, ...(maintenance ? [maintenance.worker] : [])];
+      const drained = Promise.all(all.map((worker) => worker.close()));
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
@@ -98,9 +113,10 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
       if ((await Promise.race([drained, timedOut])) === 'timeout') {
         // Jobs still active are left to stall and be picked up again by another worker.
         logger.warn('shutdown timed out with jobs still active; they will be retried');
-        await Promise.all(workers.map((worker) => worker.close(true)));
+        await Promise.all(all.map((worker) => worker.close(true)));
       }
       clearTimeout(timer);
+      await maintenance?.closeQueues();
       redis.disconnect();
       await db?.destroy();
     },

@@ -4,7 +4,9 @@
  *
  * Input:  `{ events: QueuedEvent[] }`.
  * Writes: one call of update-recency.lua for the whole job (all effects of all events,
- *         atomically, each event guarded by its marker in the session hash).
+ *         atomically, each event guarded by its marker in the session hash), after the
+ *         erasure guard (skip-erased-events.ts: events of erased users are left out, and a
+ *         job with a user being erased waits until that erasure is done).
  * Fails:  Redis unreachable → throws, BullMQ retries; an invalid payload → UnrecoverableError.
  */
 import { readFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import type { QueuedEvent } from '../src/ingest/queued-event';
 import type { RedisKeys } from '../src/redis-keys';
 import { SESSION_TTL_MS } from '../src/session-fields';
 import { readEventsJob } from './read-events-job';
+import { skipErasedEvents } from './skip-erased-events';
 
 const SCRIPT = readFileSync(path.join(__dirname, 'update-recency.lua'), 'utf8');
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -58,8 +61,9 @@ export function scriptArguments(
 export function createRecencyProcessor(redis: Redis, keys: RedisKeys, options: RecencyOptions) {
   redis.defineCommand('foldEvents', { lua: SCRIPT });
   const folding = redis as FoldingRedis;
-  return async function updateRecency(job: Job): Promise<{ applied: number }> {
-    const events = readEventsJob(job);
+  return async function updateRecency(job: Job, token?: string): Promise<{ applied: number }> {
+    const events = await skipErasedEvents(redis, keys, readEventsJob(job), job, token);
+    if (events.length === 0) return { applied: 0 };
     const { scriptKeys, args } = scriptArguments(events, keys, options);
     const applied = await folding.foldEvents(scriptKeys.length, ...scriptKeys, ...args);
     return { applied };

@@ -58,12 +58,16 @@ export async function seed(knex: Knex): Promise<void> {
   await knex.transaction(async (trx) => {
     await trx.raw('TRUNCATE ?? RESTART IDENTITY CASCADE', [[...CATALOG_TABLES]]);
     for (const table of CATALOG_TABLES) await trx(table).insert(rows[table]);
-    await trx('web_events')
-      .whereIn(
-        'event_id',
-        events.map((event) => event.event_id),
-      )
-      .delete();
+    // Each event's id also goes to web_event_ids, which keeps event_id unique across the
+    // monthly partitions (migrations/20260101000004_partition_web_events.ts).
+    const ids = events.map((event) => event.event_id);
+    await trx('web_events').whereIn('event_id', ids).delete();
+    await trx('web_event_ids').whereIn('event_id', ids).delete();
+    await trx.batchInsert(
+      'web_event_ids',
+      ids.map((event_id) => ({ event_id })),
+      500,
+    );
     await trx.batchInsert('web_events', events, 500);
     // The rows carry their ids, so the sequences must be moved past them by hand.
     for (const table of CATALOG_TABLES.filter((name) => name !== 'game_genre')) {

@@ -14,7 +14,7 @@ import { Ingestion } from './ingest/ingestion';
 import { createLogger, type Logger } from './logger';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import type { QueueName } from './queue-names';
-import { createFlowProducer, createQueues } from './queues';
+import { createFlowProducer, createMaintenanceQueue, createQueues } from './queues';
 import { createApiRedis } from './redis';
 import { redisKeys, type RedisKeys } from './redis-keys';
 import { TrackedCache, uncached, type ReadThrough } from './tracked-cache';
@@ -34,6 +34,8 @@ export interface AppDeps {
   keys: RedisKeys;
   flow: FlowProducer;
   queues: Record<QueueName, Queue>;
+  /** The maintenance queue: erasures are queued there (src/erasure/request-erasure.ts). */
+  maintenance: Queue;
   ingestion: Ingestion;
   /** Set by the entry point on SIGTERM: new requests get 503 while in-flight ones finish. */
   drain: Drain;
@@ -69,9 +71,10 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
   const keys = redisKeys(config.queuePrefix);
   const flow = createFlowProducer(redis, config.queuePrefix, keys);
   const queues = createQueues(redis, config.queuePrefix);
+  const maintenance = createMaintenanceQueue(redis, config.queuePrefix);
   const logQueueError = (error: Error) => logger.warn({ err: error.message }, 'queue error');
   flow.on('error', logQueueError);
-  for (const queue of Object.values(queues)) queue.on('error', logQueueError);
+  for (const queue of [...Object.values(queues), maintenance]) queue.on('error', logQueueError);
   const enqueuer = new EventEnqueuer({
     flow,
     lingerMs: config.ingestLingerMs,
@@ -95,6 +98,7 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
     keys,
     flow,
     queues,
+    maintenance,
     ingestion,
     drain,
   };
@@ -102,7 +106,9 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
 
 export async function closeApiDeps(deps: AppDeps): Promise<void> {
   await deps.flow.close();
-  await Promise.all(Object.values(deps.queues).map((queue) => queue.close()));
+  await Promise.all(
+    [...Object.values(deps.queues), deps.maintenance].map((queue) => queue.close()),
+  );
   deps.redis.disconnect();
   deps.lookups.disconnect();
   deps.recentViews.close();

@@ -14,13 +14,14 @@ import { observeRequests } from './http/observe-requests';
 import { rejectWhileDraining } from './http/reject-while-draining';
 import { opsRoutes } from './ops-routes';
 import { serveDocs } from './openapi/serve-docs';
-import { API_PREFIX, buildRouter, catalogApiRoutes, serviceRoutes } from './routes';
+import { API_PREFIX, adminRoutes, buildRouter, catalogApiRoutes, serviceRoutes } from './routes';
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   const service = buildRouter(serviceRoutes(deps), API_PREFIX);
   const catalog = buildRouter(catalogApiRoutes(deps), API_PREFIX);
   const ops = buildRouter(opsRoutes(deps));
+  const admin = buildRouter(adminRoutes(deps), API_PREFIX);
   const allowedOrigins = new Set(deps.config.corsOrigins);
   // Browsers may call the API routes from the storefront's origins, never the admin ones.
   const apiCors = cors({
@@ -49,10 +50,15 @@ export function createApp(deps: AppDeps): Koa {
   const opsChain = compose([
     ops.routes(),
     serveDocs(deps),
-    mountBoard(deps.config, deps.queues),
+    mountBoard(deps.config, { ...deps.queues, maintenance: deps.maintenance }),
   ] as Middleware[]);
-  const site: Middleware = (ctx, next) =>
-    ctx.path.startsWith(API_PREFIX) ? apiChain(ctx, next) : opsChain(ctx, next);
+  // The admin routes (erasures) never answer browsers: no CORS.
+  const adminChain = compose([admin.routes(), admin.allowedMethods()] as Middleware[]);
+  const ADMIN_PREFIX = `${API_PREFIX}/admin/`;
+  const site: Middleware = (ctx, next) => {
+    if (ctx.path.startsWith(ADMIN_PREFIX)) return adminChain(ctx, next);
+    return ctx.path.startsWith(API_PREFIX) ? apiChain(ctx, next) : opsChain(ctx, next);
+  };
 
   app.use(observeRequests(deps.logger, deps.metrics));
   app.use(handleErrors);

@@ -53,6 +53,7 @@ const EnvSchema = Type.Object({
   CORS_ORIGINS: Type.String({ default: '' }),
   SHUTDOWN_TIMEOUT_MS: Int(10_000, 0, 600_000),
   HEAP_GROWING_PERCENT: Int(50, 0, 1000),
+  RETENTION_MONTHS: Type.Optional(Type.Integer({ minimum: 1, maximum: 1200 })),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -88,6 +89,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How far past its live size V8 lets the heap grow before a full GC (0: V8's own rule). */
   heapGrowingPercent: number;
+  /** Months of history kept before the current one (whole monthly partitions); unset: all. */
+  retentionMonths: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +162,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: list(env.CORS_ORIGINS),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     heapGrowingPercent: env.HEAP_GROWING_PERCENT,
+    retentionMonths: env.RETENTION_MONTHS,
   };
 }
 

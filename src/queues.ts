@@ -14,7 +14,7 @@ import {
   type WorkerOptions,
 } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAMES, type QueueName } from './queue-names';
+import { MAINTENANCE_QUEUE, QUEUE_NAMES, type QueueName } from './queue-names';
 import type { RedisKeys } from './redis-keys';
 
 export const BACKOFF_TYPE = 'capped-exponential';
@@ -127,4 +127,15 @@ export function createFlowProducer(
 export function createQueues(connection: Redis, prefix: string): Record<QueueName, Queue> {
   const entries = QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })]);
   return Object.fromEntries(entries) as Record<QueueName, Queue>;
+}
+
+/** Maintenance jobs retry as event jobs do, and leave a short history for the dashboard. */
+export const MAINTENANCE_JOB_OPTIONS: JobsOptions = {
+  ...JOB_OPTIONS,
+  removeOnComplete: { count: 100 },
+  removeOnFail: { count: 100 },
+};
+
+export function createMaintenanceQueue(connection: Redis, prefix: string): Queue {
+  return new Queue(MAINTENANCE_QUEUE, { connection, prefix });
 }

@@ -10,6 +10,8 @@ export interface RedisKeys {
   session(sessionId: string): string;
   /** Counter: events enqueued and not yet processed by one queue (backpressure). */
   backlog(queueName: string): string;
+  /** Hash: the users being erased and the cut-off of each user's erasures (src/erasure/). */
+  erasures(): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -17,5 +19,6 @@ export function redisKeys(prefix: string): RedisKeys {
     recentlyViewed: (userId) => `${prefix}:rv:${userId}`,
     session: (sessionId) => `${prefix}:session:${sessionId}`,
     backlog: (queueName) => `${prefix}:backlog:${queueName}`,
+    erasures: () => `${prefix}:erasures`,
   };
 }

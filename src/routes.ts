@@ -12,7 +12,9 @@ import { games } from './catalog/games';
 import { genres } from './catalog/genres';
 import { publishers } from './catalog/publishers';
 import { users } from './catalog/users';
+import { createErasure, ErasureBody } from './handlers/create-erasure';
 import { CustomerInsightsQuery, getCustomerInsights } from './handlers/get-customer-insights';
+import { ErasureParams, getErasure } from './handlers/get-erasure';
 import {
   getRecentlyViewed,
   RecentlyViewedParams,
@@ -28,6 +30,7 @@ import { requireWriteKey } from './http/require-write-key';
 import { CustomerInsights } from './insights/customer-insights';
 import {
   BatchAccepted,
+  ErasureAnswer,
   IngestAccepted,
   RecentlyViewed,
   SessionInsights,
@@ -54,7 +57,7 @@ const INGEST_TYPES = ['application/json', 'text/plain'];
 
 /** Every route under API_PREFIX: what /openapi.json documents. */
 export function apiRoutes(deps: AppDeps): Route[] {
-  return [...serviceRoutes(deps), ...catalogApiRoutes(deps)];
+  return [...serviceRoutes(deps), ...catalogApiRoutes(deps), ...adminRoutes(deps)];
 }
 
 /**
@@ -164,6 +167,55 @@ export function catalogApiRoutes(deps: AppDeps): Route[] {
     ...catalogRoutes(games, deps, admin),
     ...catalogRoutes(genres, deps, admin),
     ...catalogRoutes(publishers, deps, admin),
+  ];
+}
+
+/** Erasing one user's data (docs/data-lifecycle.md): admin credentials, as the catalog's writes. */
+export function adminRoutes(deps: AppDeps): Route[] {
+  const admin = requireAdmin(deps.config);
+  return [
+    {
+      method: 'POST',
+      path: '/admin/erasures',
+      handlers: [admin, parseJsonBody({ limit: '1kb' }), createErasure(deps)],
+      doc: {
+        operationId: 'createErasure',
+        summary: 'Erase everything held of one user',
+        description:
+          'Every event of the user received up to now: their rows in the history, their ' +
+          'recently-viewed list, their session hashes and their events still in the queues. ' +
+          'Events received later are kept as new data. Runs as a job: follow it with the ' +
+          'status route (its path is in the Location header).',
+        tags: ['admin'],
+        security: 'admin',
+        body: {
+          schema: ErasureBody,
+          examples: { example: { summary: 'Erase user 42', value: { user_id: 42 } } },
+        },
+        responses: {
+          202: json(ErasureAnswer, 'Recorded and queued.'),
+          ...failures(400, 401, 413, 415, 422),
+          ...failure(404, 'The user id is unknown: not in the catalog, the history or Redis.'),
+          ...failure(503, 'Redis or PostgreSQL is unreachable: nothing was recorded, retry.'),
+        },
+      },
+    },
+    {
+      method: 'GET',
+      path: '/admin/erasures/:erasure_id',
+      handlers: [admin, getErasure(deps)],
+      doc: {
+        operationId: 'getErasure',
+        summary: 'The status and counts of one erasure',
+        tags: ['admin'],
+        security: 'admin',
+        params: ErasureParams,
+        responses: {
+          200: json(ErasureAnswer, 'The erasure’s audit row.'),
+          ...failures(401, 404, 422),
+        },
+      },
+    },
   ];
 }
 

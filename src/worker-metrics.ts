@@ -31,6 +31,26 @@ export function createWorkerMetrics() {
       help: 'Events newly written to web_events (duplicates not counted)',
       registers,
     }),
+    partitionsCreated: new Counter({
+      name: 'rti_worker_history_partitions_created_total',
+      help: 'Monthly partitions of web_events created by partition maintenance',
+      registers,
+    }),
+    partitionsDropped: new Counter({
+      name: 'rti_worker_history_partitions_dropped_total',
+      help: 'Monthly partitions of web_events dropped by retention (RETENTION_MONTHS)',
+      registers,
+    }),
+    rowsExpired: new Counter({
+      name: 'rti_worker_history_rows_expired_total',
+      help: 'Rows of web_events removed with the partitions retention dropped',
+      registers,
+    }),
+    erasures: new Counter({
+      name: 'rti_worker_erasures_total',
+      help: 'Erasures of one user carried out to the end',
+      registers,
+    }),
     eventsFolded: new Counter({
       name: 'rti_worker_events_folded_total',
       help: 'Events newly folded into Redis recency data (duplicates not counted)',

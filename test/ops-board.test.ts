@@ -128,7 +128,7 @@ test('with credentials the board serves its page, its assets and its JSON API', 
   t.is(api.status, 200);
   t.deepEqual(
     api.body.queues.map((queue: { name: string }) => queue.name),
-    ['persist', 'recency'],
+    ['persist', 'recency', 'maintenance'],
   );
 });
 

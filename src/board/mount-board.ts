@@ -1,5 +1,5 @@
 /**
- * Bull Board (SPEC §4.5, §6): the persist and recency queues at `/admin/queues`, every
+ * Bull Board (SPEC §4.5, §6): the persist, recency and maintenance queues at `/admin/queues`, every
  * route of it (page, static assets, JSON API) behind the admin credentials.
  *
  * The adapter's own router is wrapped, not extended: the credential check runs before
@@ -15,24 +15,28 @@ import type { Middleware } from 'koa';
 import mount from 'koa-mount';
 import type { Config } from '../config';
 import { requireAdmin } from '../http/require-admin';
-import type { QueueName } from '../queue-names';
+import type { MAINTENANCE_QUEUE, QueueName } from '../queue-names';
 
 export const BOARD_PATH = '/admin/queues';
 
-const DESCRIPTIONS: Record<QueueName, string> = {
+const DESCRIPTIONS: Record<QueueName | typeof MAINTENANCE_QUEUE, string> = {
   persist: 'Writes events to PostgreSQL (web_events)',
   recency: 'Folds events into Redis: recently viewed, session counters',
+  maintenance: 'The history’s partitions and retention, daily; erasures of one user',
 };
 
 type BoardConfig = Pick<Config, 'adminUser' | 'adminPassword' | 'bullBoardReadOnly' | 'basePath'>;
 
-export function mountBoard(config: BoardConfig, queues: Record<QueueName, Queue>): Middleware {
+export function mountBoard(
+  config: BoardConfig,
+  queues: Record<keyof typeof DESCRIPTIONS, Queue>,
+): Middleware {
   const serverAdapter = new KoaAdapter();
   serverAdapter.setBasePath(`${config.basePath}${BOARD_PATH}`);
   const adapters = Object.entries(queues).map(([name, queue]) => {
     const queueAdapter = new BullMQAdapter(queue, {
       readOnlyMode: config.bullBoardReadOnly,
-      description: DESCRIPTIONS[name as QueueName],
+      description: DESCRIPTIONS[name as keyof typeof DESCRIPTIONS],
     });
     // Every job is called "events"; its size is what tells them apart in a list.
     queueAdapter.setFormatter('name', (job: { name: string; data?: { events?: unknown } }) =>

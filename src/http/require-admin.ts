@@ -33,6 +33,8 @@ export function requireAdmin({
         'WWW-Authenticate': 'Basic realm="real-time-ingestion", charset="UTF-8"',
       });
     }
+    // Who did it, for the audit of admin actions (the erasures table).
+    ctx.state.adminUser = user;
     await next();
   };
 }

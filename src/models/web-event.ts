@@ -6,7 +6,9 @@ import { User } from './user';
 
 /**
  * One customer interaction (migrations/20260101000003_create_web_events.ts explains the
- * columns). `user` and `game` are looked up without a foreign key: either may be missing.
+ * columns; 20260101000004 partitions the table by month, and keeps event ids unique in
+ * `web_event_ids`). `user` and `game` are looked up without a foreign key: either may be
+ * missing.
  */
 export class WebEvent extends Model {
   /** BIGINT: pg reads it back as a string. */

@@ -128,3 +128,26 @@ export const Readiness = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const ErasureAnswer = Type.Object(
+  {
+    erasure_id: Type.String({ format: 'uuid' }),
+    user_id: Type.Integer({ minimum: 1 }),
+    status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done')], {
+      description: '`done` once nothing of the user received up to `requested_at` is left.',
+    }),
+    requested_by: Type.String({ description: 'The admin user who asked.' }),
+    requested_at: Instant('The cut-off: events received up to here are erased, later ones kept.'),
+    finished_at: Type.Union([Instant('When it was done.'), Type.Null()]),
+    rows_removed: { ...Count, description: 'Rows of web_events removed.' },
+    keys_removed: {
+      ...Count,
+      description: 'Redis keys removed: the recently-viewed list and session hashes.',
+    },
+    queued_events_removed: {
+      ...Count,
+      description: 'Events taken out of jobs still in the queues (or kept in their history).',
+    },
+  },
+  { additionalProperties: false },
+);

@@ -55,6 +55,7 @@ const TAGS: Record<Tag, string> = {
   genres: 'Catalog: genres. Mutations need the admin credentials.',
   publishers: 'Catalog: publishers. Mutations need the admin credentials.',
   operations: 'Probes, metrics and the queue dashboard.',
+  admin: 'Erasing one customer’s data (privacy requests). Needs the admin credentials.',
   docs: 'This document and its interactive page.',
 };
 

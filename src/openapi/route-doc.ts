@@ -16,6 +16,7 @@ export type Tag =
   | 'genres'
   | 'publishers'
   | 'operations'
+  | 'admin'
   | 'docs';
 
 export interface ResponseDoc {

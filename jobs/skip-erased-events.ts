@@ -1,0 +1,33 @@
+/**
+ * The recency job's guard against erased users (docs/data-lifecycle.md), read once per job
+ * before the fold (one HMGET of the erasure marks of the job's users):
+ * - a user with an erasure in progress: the whole job waits (moved to the delayed set,
+ *   not counted as an attempt) until the erasure is done, so that nothing folds into the
+ *   keys the erasure is deleting, and the user's newer events are folded after it;
+ * - a user erased before: the events received up to the erasure's cut-off are skipped.
+ */
+import { DelayedError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { readErasureMarks } from '../src/erasure/erasure-marks';
+import type { QueuedEvent } from '../src/ingest/queued-event';
+import type { RedisKeys } from '../src/redis-keys';
+
+/** How long a job held back by an erasure waits before it looks again. */
+export const ERASURE_WAIT_MS = 1_000;
+
+export async function skipErasedEvents(
+  redis: Redis,
+  keys: RedisKeys,
+  events: readonly QueuedEvent[],
+  job: Job,
+  token: string | undefined,
+): Promise<readonly QueuedEvent[]> {
+  const users = [...new Set(events.map((event) => event.user_id))];
+  const marks = await readErasureMarks(redis, keys, users);
+  if (users.some((user) => marks.erasing.has(user))) {
+    await job.moveToDelayed(Date.now() + ERASURE_WAIT_MS, token);
+    throw new DelayedError();
+  }
+  if (marks.erasedUpTo.size === 0) return events;
+  return events.filter((event) => event.received_at > (marks.erasedUpTo.get(event.user_id) ?? -1));
+}
