@@ -23,7 +23,7 @@ interface Probe {
   ms: number;
 }
 
-async function probeOnce(apiUrl: string): Promise<number> {
+export async function probeOnce(apiUrl: string): Promise<number> {
   probeUser += 1;
   const user = probeUser;
   const answer = await fetch(`${apiUrl}/api/v1/ingest`, {
