@@ -3,8 +3,9 @@
  *
  * Input:  `{ events: QueuedEvent[] }` (1 to INGEST_MAX_EVENTS_PER_JOB events).
  * Writes: one multi-row `INSERT … SELECT FROM unnest(…) ON CONFLICT (event_id) DO NOTHING`:
- *         one round trip and a fixed 13 parameters whatever the batch size; a retried or
- *         resent event is stored once.
+ *         one round trip and a fixed 13 parameters whatever the batch size, as a named
+ *         (prepared) statement, so PostgreSQL parses and plans it once per connection, not
+ *         once per job; a retried or resent event is stored once.
  * Fails:  database unreachable or busy → throws, BullMQ retries with backoff;
  *         a row PostgreSQL can never take (data or constraint error) → the other events
  *         are written one by one, and the job fails with UnrecoverableError naming the
@@ -15,17 +16,27 @@ import type { Knex } from 'knex';
 import type { QueuedEvent } from '../src/ingest/queued-event';
 import { readEventsJob } from './read-events-job';
 
-const INSERT_EVENTS = `
+const INSERT_EVENTS = {
+  // The name is the statement's on each pooled connection; the schema is the pool's search_path.
+  name: 'rti_insert_web_events',
+  text: `
   INSERT INTO web_events (event_id, user_id, session_id, event_type, game_id, "timestamp",
     occurred_at, received_at, referrer_page, time_spent, platform, search_query, filters_applied)
-  SELECT * FROM unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
-    ?::timestamptz[], ?::timestamptz[], ?::text[], ?::int[], ?::text[], ?::text[], ?::jsonb[])
-  ON CONFLICT (event_id) DO NOTHING`;
+  SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::int[],
+    $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::int[],
+    $11::text[], $12::text[], $13::jsonb[])
+  ON CONFLICT (event_id) DO NOTHING`,
+};
+
+/** The pg client knex's pool hands out. */
+interface PgClient {
+  query(query: typeof INSERT_EVENTS & { values: unknown[] }): Promise<{ rowCount: number }>;
+}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The events as 13 column arrays, in the order of INSERT_EVENTS. */
-function toColumns(events: readonly QueuedEvent[]): Knex.RawBinding[] {
+function toColumns(events: readonly QueuedEvent[]): unknown[][] {
   const columns: unknown[][] = [
     events.map((e) => e.event_id),
     events.map((e) => e.user_id),
@@ -42,13 +53,21 @@ function toColumns(events: readonly QueuedEvent[]): Knex.RawBinding[] {
     events.map((e) => (e.filters_applied == null ? null : JSON.stringify(e.filters_applied))),
   ];
   // pg sends each JS array as one PostgreSQL array parameter (nulls included).
-  return columns as Knex.RawBinding[];
+  return columns;
 }
 
-/** Inserts the events; resolves to the number of new rows. */
+/**
+ * Inserts the events; resolves to the number of new rows. The statement goes to the pg
+ * client itself: knex's `raw` cannot name a statement.
+ */
 export async function insertEvents(db: Knex, events: readonly QueuedEvent[]): Promise<number> {
-  const result = await db.raw(INSERT_EVENTS, toColumns(events));
-  return (result as { rowCount: number }).rowCount;
+  const client = (await db.client.acquireConnection()) as PgClient;
+  try {
+    const result = await client.query({ ...INSERT_EVENTS, values: toColumns(events) });
+    return result.rowCount;
+  } finally {
+    await db.client.releaseConnection(client);
+  }
 }
 
 /** PostgreSQL's data exceptions (22…) and integrity violations (23…): retrying cannot help. */
