@@ -33,7 +33,13 @@ export async function renderCostChart(points: CostPoint[], title: string): Promi
   const targets = points
     .filter((point) => point.targetPerEvent !== undefined)
     .map((point) => ({ rate: rateLabel(point), target: point.targetPerEvent }));
-  const x = { field: 'rate', type: 'ordinal', sort: order, title: 'offered rate, single events' };
+  const x = {
+    field: 'rate',
+    type: 'ordinal',
+    sort: order,
+    title: 'offered rate, single events',
+    axis: { labelAngle: 0 },
+  };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,

@@ -44,7 +44,7 @@ const EnvSchema = Type.Object({
   BASE_PATH: Type.String({ default: '', pattern: '^(/[A-Za-z0-9._~-]+)*$' }),
   INGEST_KEYS: Type.String({ default: '' }),
   INGEST_MAX_BACKLOG: Int(1_000_000, 1),
-  INGEST_LINGER_MS: Int(2, 0, 100),
+  INGEST_LINGER_MS: Int(6, 0, 100),
   INGEST_LINGER_ADAPTIVE: Bool(true),
   INGEST_MAX_EVENTS_PER_JOB: Int(500, 1, 5000),
   INGEST_BATCH_CONCURRENCY: Int(8, 1, 1000),
