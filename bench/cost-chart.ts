@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { renderSvg } from './chart';
 import { ROOT } from './processes';
 import type { CostPoint } from './rows/cost';
 
@@ -18,9 +18,7 @@ const rateLabel = (point: CostPoint) =>
     ? `saturated (${point.offeredPerSec.toLocaleString('en-US')}/s)`
     : `${point.offeredPerSec.toLocaleString('en-US')}/s`;
 
-export async function renderCostChart(points: CostPoint[], title: string): Promise<string> {
-  const vega = await import('vega');
-  const vegaLite = await import('vega-lite');
+export function renderCostChart(points: CostPoint[], title: string): Promise<string> {
   const order = points.map(rateLabel);
   const bars = points.flatMap((point) =>
     Object.entries(PROCESS).map(([key, name], i) => ({
@@ -64,11 +62,7 @@ export async function renderCostChart(points: CostPoint[], title: string): Promi
     ],
     config: { font: 'sans-serif', background: 'white' },
   } as const;
-  const { spec: compiled } = vegaLite.compile(spec as unknown as TopLevelSpec);
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
+  return renderSvg(spec);
 }
 
 export async function writeCostChart(points: CostPoint[]): Promise<void> {
