@@ -24,6 +24,8 @@ interface Batch {
   /** performance.now() by which the batch is written at the latest. */
   deadline: number;
   timer?: NodeJS.Timeout;
+  /** Set once the batch is to be written at the end of this turn of the event loop. */
+  closing?: boolean;
 }
 
 export interface EnqueueOptions {
@@ -62,7 +64,7 @@ export class EventEnqueuer {
     }
     const open = this.pending;
     if (open !== undefined) {
-      if (this.linger.nothingMoreBy(open.deadline, now)) this.close(open);
+      if (this.linger.nothingMoreBy(open.deadline, now)) this.closeThisTurn(open);
       else if (open.timer === undefined) this.schedule(open, now);
     }
     // One batch (every single-event request) is awaited as is: no Promise.all per request.
@@ -79,6 +81,17 @@ export class EventEnqueuer {
       written: released.then(() => this.write(events)),
       deadline: now + this.options.lingerMs,
     };
+  }
+
+  /**
+   * Writes `batch` once the requests read in this turn of the event loop have joined it: a
+   * process that falls behind reads requests in clumps, and a clump must make one job, not
+   * one job per request (smaller jobs would make it fall further behind).
+   */
+  private closeThisTurn(batch: Batch): void {
+    if (batch.closing) return;
+    batch.closing = true;
+    setImmediate(() => this.close(batch));
   }
 
   /** Writes `batch` when its linger is over, looking again as the linger asks. */
