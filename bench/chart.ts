@@ -51,9 +51,18 @@ function lines(runs: ChartRun[]) {
   );
 }
 
-export async function renderChart(runs: ChartRun[], title: string): Promise<string> {
+/** A vega-lite spec as SVG text. */
+export async function renderSvg(spec: object): Promise<string> {
   const vega = await import('vega');
   const vegaLite = await import('vega-lite');
+  const { spec: compiled } = vegaLite.compile(spec as TopLevelSpec);
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+export async function renderChart(runs: ChartRun[], title: string): Promise<string> {
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -89,9 +98,5 @@ export async function renderChart(runs: ChartRun[], title: string): Promise<stri
     resolve: { scale: { y: 'independent' } },
     config: { font: 'sans-serif', background: 'white' },
   } as const;
-  const { spec: compiled } = vegaLite.compile(spec as unknown as TopLevelSpec);
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
+  return renderSvg(spec);
 }

@@ -12,10 +12,12 @@
 import { loadConfig } from '../src/config';
 import type { BenchContext } from './context';
 import { closeEnvironment, openEnvironment } from './environment';
+import { writeCostChart } from './cost-chart';
 import { describeLine, describeMachine } from './machine';
 import { parseOptions } from './options';
 import { prepareLauncher, rssOf, stopAllChildren } from './processes';
 import { saveJson, writeChart, writeDocsTable } from './report';
+import { measureCost, type CostResult } from './rows/cost';
 import { measureDrain } from './rows/drain';
 import { measureFreshness } from './rows/freshness';
 import { measureIngest } from './rows/ingest';
@@ -95,10 +97,16 @@ async function main(): Promise<void> {
       const apiPeak = (await rssOf(ctx.service.api.pid)).peakMb;
       measures.push(...memoryMeasures(ctx, sustained, apiPeak));
     }
+    let cost: CostResult | undefined;
+    if (rows.has('8')) {
+      step('row 8: CPU per event at 200, 1,000 and 5,000 events/s, and saturated');
+      cost = await measureCost(ctx, service.workerConcurrency, sustained);
+      measures.push(...cost.measures);
+    }
 
     const figures = [...referenceMeasures(ctx.reference), ...measures].map(toFigure);
     const settings =
-      `INGEST_LINGER_MS=${service.ingestLingerMs} INGEST_MAX_EVENTS_PER_JOB=${service.ingestMaxEventsPerJob} ` +
+      `INGEST_LINGER_MS=${service.ingestLingerMs} INGEST_LINGER_ADAPTIVE=${service.ingestLingerAdaptive} INGEST_MAX_EVENTS_PER_JOB=${service.ingestMaxEventsPerJob} ` +
       `WORKER_CONCURRENCY=${service.workerConcurrency} DB_POOL_MAX=${service.dbPoolMax} ` +
       `LOG_LEVEL=${service.logLevel}; ${options.workers} worker process(es) for rows 4–6; ` +
       `${options.connections} connections; ${options.runtime === 'built' ? 'compiled JS' : 'tsx'}`;
@@ -121,10 +129,16 @@ async function main(): Promise<void> {
         settings,
         figures,
         sustained: sustained.map(({ measures: _measures, ...run }) => run),
+        cost: cost?.points,
       },
       options.label,
     );
     step(`saved ${file}`);
+    // Row 8 runs on its own (--only 8) too: its chart is written unless settings were overridden.
+    if (cost && Object.keys(options.serviceEnv).length === 0) {
+      await writeCostChart(cost.points);
+      step('wrote media/cost.svg');
+    }
     if (options.writeDocs) {
       await writeDocsTable(figures, heading);
       if (sustained.length > 0) {

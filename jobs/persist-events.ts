@@ -4,8 +4,10 @@
  * Input:  `{ events: QueuedEvent[] }` (1 to INGEST_MAX_EVENTS_PER_JOB events).
  * Writes: one statement: the new ids into `web_event_ids` (ON CONFLICT DO NOTHING), then
  *         those events into `web_events`, from `unnest(…)` of 13 column arrays: one round
- *         trip and a fixed 13 parameters whatever the batch size; a retried or resent
- *         event is stored once, however late; an erased user's earlier events never.
+ *         trip and a fixed 13 parameters whatever the batch size, as a named (prepared)
+ *         statement, so PostgreSQL parses and plans it once per connection, not once per
+ *         job; a retried or resent event is stored once, however late; an erased user's
+ *         earlier events never.
  * Fails:  database unreachable or busy → throws, BullMQ retries with backoff;
  *         a row PostgreSQL can never take (data or constraint error) → the other events
  *         are written one by one, and the job fails with UnrecoverableError naming the
@@ -21,10 +23,14 @@ import { readEventsJob } from './read-events-job';
 // inserted first; only those that were new reach web_events (the events are distinct by id:
 // see insertEvents). Events of a user erased since they were received are
 // left out (migrations/20260101000005_create_erasures.ts). One statement, one round trip.
-const INSERT_EVENTS = `
+const INSERT_EVENTS = {
+  // The name is the statement's on each pooled connection; the schema is the pool's search_path.
+  name: 'rti_insert_web_events',
+  text: `
   WITH batch AS (
-    SELECT * FROM unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
-      ?::timestamptz[], ?::timestamptz[], ?::text[], ?::int[], ?::text[], ?::text[], ?::jsonb[])
+    SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::int[],
+      $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::int[],
+      $11::text[], $12::text[], $13::jsonb[])
       AS b (event_id, user_id, session_id, event_type, game_id, "timestamp", occurred_at,
         received_at, referrer_page, time_spent, platform, search_query, filters_applied)
     WHERE NOT EXISTS (SELECT 1 FROM erasures e
@@ -35,12 +41,18 @@ const INSERT_EVENTS = `
   )
   INSERT INTO web_events (event_id, user_id, session_id, event_type, game_id, "timestamp",
     occurred_at, received_at, referrer_page, time_spent, platform, search_query, filters_applied)
-  SELECT * FROM batch WHERE event_id IN (SELECT event_id FROM fresh)`;
+  SELECT * FROM batch WHERE event_id IN (SELECT event_id FROM fresh)`,
+};
+
+/** The pg client knex's pool hands out. */
+interface PgClient {
+  query(query: typeof INSERT_EVENTS & { values: unknown[] }): Promise<{ rowCount: number }>;
+}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The events as 13 column arrays, in the order of INSERT_EVENTS. */
-export function toColumns(events: readonly QueuedEvent[]): Knex.RawBinding[] {
+export function toColumns(events: readonly QueuedEvent[]): unknown[][] {
   const columns: unknown[][] = [
     events.map((e) => e.event_id),
     events.map((e) => e.user_id),
@@ -57,17 +69,25 @@ export function toColumns(events: readonly QueuedEvent[]): Knex.RawBinding[] {
     events.map((e) => (e.filters_applied == null ? null : JSON.stringify(e.filters_applied))),
   ];
   // pg sends each JS array as one PostgreSQL array parameter (nulls included).
-  return columns as Knex.RawBinding[];
+  return columns;
 }
 
-/** Inserts the events; resolves to the number of new rows. */
+/**
+ * Inserts the events; resolves to the number of new rows. The statement goes to the pg
+ * client itself: knex's `raw` cannot name a statement.
+ */
 export async function insertEvents(db: Knex, events: readonly QueuedEvent[]): Promise<number> {
   // One job may carry an event twice (requests coalesced into it): the first one is stored,
   // as ON CONFLICT would have kept it, and the join with the new ids meets each id once.
   const seen = new Set<string>();
   const distinct = events.filter((e) => !seen.has(e.event_id) && seen.add(e.event_id));
-  const result = await db.raw(INSERT_EVENTS, toColumns(distinct));
-  return (result as { rowCount: number }).rowCount;
+  const client = (await db.client.acquireConnection()) as PgClient;
+  try {
+    const result = await client.query({ ...INSERT_EVENTS, values: toColumns(distinct) });
+    return result.rowCount;
+  } finally {
+    await db.client.releaseConnection(client);
+  }
 }
 
 /** PostgreSQL's data exceptions (22…) and integrity violations (23…): retrying cannot help. */

@@ -78,6 +78,7 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
   const enqueuer = new EventEnqueuer({
     flow,
     lingerMs: config.ingestLingerMs,
+    adaptiveLinger: config.ingestLingerAdaptive,
     maxEventsPerJob: config.ingestMaxEventsPerJob,
   });
   const ingestion = new Ingestion(

@@ -44,7 +44,8 @@ const EnvSchema = Type.Object({
   BASE_PATH: Type.String({ default: '', pattern: '^(/[A-Za-z0-9._~-]+)*$' }),
   INGEST_KEYS: Type.String({ default: '' }),
   INGEST_MAX_BACKLOG: Int(1_000_000, 1),
-  INGEST_LINGER_MS: Int(2, 0, 100),
+  INGEST_LINGER_MS: Int(6, 0, 100),
+  INGEST_LINGER_ADAPTIVE: Bool(true),
   INGEST_MAX_EVENTS_PER_JOB: Int(500, 1, 5000),
   INGEST_BATCH_CONCURRENCY: Int(8, 1, 1000),
   RECENTLY_VIEWED_MAX: Int(50, 1, 1000),
@@ -77,7 +78,10 @@ export interface Config {
   basePath: string;
   ingestKeys: string[];
   ingestMaxBacklog: number;
+  /** The longest a batch of events waits for more before it is written. */
   ingestLingerMs: number;
+  /** Write a batch earlier when no more events are expected within the linger. */
+  ingestLingerAdaptive: boolean;
   ingestMaxEventsPerJob: number;
   /** Batch requests read, parsed and queued at once; the others wait (bounds the heap). */
   ingestBatchConcurrency: number;
@@ -154,6 +158,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ingestKeys: list(env.INGEST_KEYS),
     ingestMaxBacklog: env.INGEST_MAX_BACKLOG,
     ingestLingerMs: env.INGEST_LINGER_MS,
+    ingestLingerAdaptive: env.INGEST_LINGER_ADAPTIVE,
     ingestMaxEventsPerJob: env.INGEST_MAX_EVENTS_PER_JOB,
     ingestBatchConcurrency: env.INGEST_BATCH_CONCURRENCY,
     recentlyViewedMax: env.RECENTLY_VIEWED_MAX,

@@ -20,7 +20,7 @@ const PROBE_TIMEOUT_MS = 10_000;
 let probeUser = 1_000_000;
 
 /** The `p`-th percentile of a window, in ms: Node's histogram, as for the loads' latencies. */
-function percentileMs(windowMs: number[], p: number): number {
+export function percentileMs(windowMs: number[], p: number): number {
   if (windowMs.length === 0) return NaN;
   const histogram = createHistogram();
   for (const ms of windowMs) histogram.record(Math.max(1, Math.round(ms * 1_000)));
@@ -32,7 +32,7 @@ interface Probe {
   ms: number;
 }
 
-async function probeOnce(apiUrl: string): Promise<number> {
+export async function probeOnce(apiUrl: string): Promise<number> {
   probeUser += 1;
   const user = probeUser;
   const answer = await fetch(`${apiUrl}/api/v1/ingest`, {

@@ -119,7 +119,10 @@ export async function measurePartitioning(
     await stopWorkers(ctx.service);
     for (let run = 0; run < ctx.options.runs; run++) {
       statement.plain.push(
-        await timeInserts((events) => db.raw(PLAIN_INSERT, toColumns(events)), 20),
+        await timeInserts(
+          (events) => db.raw(PLAIN_INSERT, toColumns(events) as Knex.RawBinding[]),
+          20,
+        ),
       );
       await usePartitionedTable(db);
       statement.partitioned.push(await timeInserts((events) => insertEvents(db, events), 20));

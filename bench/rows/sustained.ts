@@ -18,6 +18,7 @@ import {
 } from '../environment';
 import type { LoadResult } from '../load';
 import { startPacedLoad } from '../paced-load';
+import { postgresCpuReader, type PostgresCpu } from '../postgres-cpu';
 import { cpuMsOf, rssOf } from '../processes';
 import { redisCpuMs, redisUsedMb, startSampler, workerRssMb, type Sample } from '../sampler';
 import { startWorkers, stopWorkers, workerCounts, type Service } from '../service';
@@ -41,7 +42,11 @@ export interface SustainedResult {
   heldTo: number;
   before: MemoryReading;
   after: MemoryReading;
+  /** CPU time per event over the held period, µs, by process kind (row 8 sums them). */
+  cpuPerEvent: Record<CpuOwner, number>;
 }
+
+type CpuOwner = 'api' | 'workers' | 'redis' | 'postgres';
 
 async function readMemory(service: Service): Promise<MemoryReading> {
   return {
@@ -53,17 +58,18 @@ async function readMemory(service: Service): Promise<MemoryReading> {
 }
 
 /** Everything counted at one instant of the held period. */
-async function readMark(service: Service, accepted: number) {
+async function readMark(service: Service, accepted: number, postgresCpu: PostgresCpu) {
   const at = performance.now();
-  const [persisted, counts, backlog, api, workers, redis] = await Promise.all([
+  const [persisted, counts, backlog, api, workers, redis, postgres] = await Promise.all([
     persistedRows(service.env),
     workerCounts(service),
     readBacklog(service.env),
     cpuMsOf(service.api.pid),
     Promise.all(service.workers.map((worker) => cpuMsOf(worker.pid))),
     redisCpuMs(service),
+    postgresCpu(),
   ]);
-  const cpu = { api, workers: workers.reduce((a, b) => a + b, 0), redis };
+  const cpu = { api, workers: workers.reduce((a, b) => a + b, 0), redis, postgres };
   return {
     at,
     accepted,
@@ -102,13 +108,15 @@ export async function measureSustained(
   });
   const accepted = () => load.okSoFar() * batch;
   const sampler = startSampler(service, accepted);
+  const postgresCpu = postgresCpuReader(service.env);
+  await postgresCpu();
 
   await sleep(options.warmupSeconds * 1_000);
-  const marks = [await readMark(service, accepted())];
+  const marks = [await readMark(service, accepted(), postgresCpu)];
   const windowMs = (options.sustainedSeconds * 1_000) / options.runs;
   for (let i = 1; i <= options.runs; i++) {
     await sleep(marks[0]!.at + i * windowMs - performance.now());
-    marks.push(await readMark(service, accepted()));
+    marks.push(await readMark(service, accepted(), postgresCpu));
   }
   const result = await load.done;
   const drainS = (await waitUntilDrained(service.env, 300_000)) / 1_000;
@@ -117,16 +125,35 @@ export async function measureSustained(
 
   const label = `3 sustained, ${workers} worker process${workers > 1 ? 'es' : ''} × ${concurrency}`;
   const onTimeline = (mark: Mark) => (mark.at - sampler.startedAt) / 1_000;
+  const cpuPerEvent = cpuPerEventOf(marks);
   return {
     label,
     workers,
     offeredPerSec,
-    measures: sustainedMeasures(ctx, label, marks, { offeredPerSec, result, drainS }),
+    measures: sustainedMeasures(ctx, label, marks, {
+      offeredPerSec,
+      result,
+      drainS,
+      cpuPerEvent,
+    }),
     timeline,
     heldFrom: onTimeline(marks[0]!),
     heldTo: onTimeline(marks.at(-1)!),
     before,
     after,
+    cpuPerEvent,
+  };
+}
+
+function cpuPerEventOf(marks: Mark[]): Record<CpuOwner, number> {
+  const [start, end] = [marks[0]!, marks.at(-1)!];
+  const events = Math.max(1, end.accepted - start.accepted);
+  const perEvent = (who: CpuOwner) => ((end.cpu[who] - start.cpu[who]) * 1_000) / events;
+  return {
+    api: perEvent('api'),
+    workers: perEvent('workers'),
+    redis: perEvent('redis'),
+    postgres: perEvent('postgres'),
   };
 }
 
@@ -134,7 +161,17 @@ function sustainedMeasures(
   ctx: BenchContext,
   row: string,
   marks: Mark[],
-  { offeredPerSec, result, drainS }: { offeredPerSec: number; result: LoadResult; drainS: number },
+  {
+    offeredPerSec,
+    result,
+    drainS,
+    cpuPerEvent,
+  }: {
+    offeredPerSec: number;
+    result: LoadResult;
+    drainS: number;
+    cpuPerEvent: Record<CpuOwner, number>;
+  },
 ): Measure[] {
   const windows = marks.slice(1).map((mark, i) => {
     const previous = marks[i]!;
@@ -144,9 +181,6 @@ function sustainedMeasures(
     return { accepted: rate('accepted'), persisted: rate('persisted'), folded: rate('folded') };
   });
   const [start, end] = [marks[0]!, marks.at(-1)!];
-  const events = Math.max(1, end.accepted - start.accepted);
-  const cpuPerEvent = (who: 'api' | 'workers' | 'redis') =>
-    ((end.cpu[who] - start.cpu[who]) * 1_000) / events;
   const reference = postRate(ctx.reference);
   const failures = result.non2xx + result.errors;
   return [
@@ -193,14 +227,21 @@ function sustainedMeasures(
       values: [(end.folded - start.folded) / Math.max(1, end.recencyJobs - start.recencyJobs)],
     },
     { row, label: 'ingest p99', unit: 'ms', values: [result.p99Ms] },
-    { row, label: 'API CPU per event', unit: 'µs', values: [cpuPerEvent('api')] },
-    { row, label: 'workers CPU per event', unit: 'µs', values: [cpuPerEvent('workers')] },
+    { row, label: 'API CPU per event', unit: 'µs', values: [cpuPerEvent.api] },
+    { row, label: 'workers CPU per event', unit: 'µs', values: [cpuPerEvent.workers] },
     {
       row,
       label: 'Redis CPU per event',
       unit: 'µs',
-      values: [cpuPerEvent('redis')],
+      values: [cpuPerEvent.redis],
       note: 'the whole Redis server, which other users share',
+    },
+    {
+      row,
+      label: 'PostgreSQL CPU per event',
+      unit: 'µs',
+      values: [cpuPerEvent.postgres],
+      note: "the service's own backends",
     },
     { row, label: 'queues empty after', unit: 's', values: [drainS] },
   ];
