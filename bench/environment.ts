@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis';
 import type { Knex } from 'knex';
 import type { Config } from '../src/config';
 import { QUEUE_NAMES, type QueueName } from '../src/queue-names';
@@ -27,7 +27,7 @@ import {
 export interface BenchEnvironment {
   config: Config;
   db: Knex;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   queues: Record<QueueName, Queue>;
   /** The environment of the service's processes: this schema and prefix, plus `overrides`. */

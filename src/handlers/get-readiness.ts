@@ -8,7 +8,7 @@
  * 200 lists the checks; 503 is the one error shape, one detail per failing check.
  */
 import type { FlowProducer } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
 import { HttpError } from '../http/http-error';
@@ -25,7 +25,7 @@ export function getReadiness({
   flow,
 }: {
   db: Knex;
-  redis: Redis;
+  redis: RedisClient;
   flow: FlowProducer;
 }): Middleware {
   const checks: Record<string, Check> = {
