@@ -32,7 +32,7 @@ export type ApiConnection = 'queues' | 'lookups' | 'cache-reads' | 'invalidation
 function connect(config: Topology, options: RedisOptions): RedisClient {
   if (config.redisClusterNodes.length === 0) return new Redis(config.redisUrl, options);
   const { enableOfflineQueue, enableAutoPipelining, retryStrategy, ...perNode } = options;
-  return new Cluster(config.redisClusterNodes, {
+  const cluster = new Cluster(config.redisClusterNodes, {
     redisOptions: perNode,
     clusterRetryStrategy: retryStrategy ?? undefined,
     enableOfflineQueue,
@@ -41,6 +41,21 @@ function connect(config: Topology, options: RedisOptions): RedisClient {
     retryDelayOnFailover: 200,
     retryDelayOnClusterDown: 200,
   });
+  cluster.on('+node', (node: Redis) => node.on('ready', () => void loadScripts(cluster, node)));
+  return cluster;
+}
+
+/**
+ * Loads every script defined on the cluster client into a node that (re)connects. A master
+ * restarted without a replica has an empty script cache, and ioredis sends a script inside
+ * MULTI (BullMQ's enqueue) as EVALSHA to a connection it believes has it: without this,
+ * each such transaction would fail with NOSCRIPT.
+ */
+async function loadScripts(cluster: Cluster, node: Redis): Promise<void> {
+  const scripts = Object.values(
+    (cluster as unknown as { scriptsSet: Record<string, { lua: string }> }).scriptsSet,
+  );
+  await Promise.all(scripts.map(({ lua }) => node.script('LOAD', lua))).catch(() => undefined);
 }
 
 const apiOptions = (use: ApiConnection): RedisOptions => ({
@@ -118,6 +133,22 @@ export async function unlinkKeys(redis: RedisClient, keys: readonly string[]): P
   if (keys.length === 0) return;
   if (isCluster(redis)) await Promise.all(keys.map((key) => redis.unlink(key)));
   else await redis.unlink(...keys);
+}
+
+/**
+ * Resolves when Redis answers: a PING on a single Redis; on a cluster, a node's word that
+ * every slot is served (`cluster_state:ok`, which turns to fail once a master has been
+ * unreachable for cluster-node-timeout) and a PING from every master.
+ */
+export async function redisAnswers(redis: RedisClient): Promise<void> {
+  if (!isCluster(redis)) {
+    await redis.ping();
+    return;
+  }
+  const info = String(await redis.cluster('INFO'));
+  if (!/^cluster_state:ok\b/m.test(info))
+    throw new Error('Redis Cluster: some slots are not served');
+  await Promise.all(redis.nodes('master').map((node) => node.ping()));
 }
 
 /**

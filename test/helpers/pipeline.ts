@@ -43,9 +43,13 @@ export async function startPipeline(
     async stop() {
       await server.close();
       await running?.close();
-      await removeRedisKeys(deps, config.queuePrefix);
-      await closeApiDeps(deps);
-      await dropTestSchema(db, config);
+      try {
+        await removeRedisKeys(deps, config.queuePrefix);
+      } finally {
+        // Even with Redis gone (a failed fault test): no connection left retrying.
+        await closeApiDeps(deps);
+        await dropTestSchema(db, config);
+      }
     },
   };
 }
