@@ -19,7 +19,8 @@ import { killIfRunning } from './helpers/processes';
 import { startRedisCluster } from './helpers/redis-cluster';
 import { backlogCounters, failedJobs, waitForDrain } from './helpers/queue-state';
 import { assertMatchesReference } from './helpers/reference-model';
-import { makeEvents, sendEvents, type TestEvent, sleep } from './helpers/workload';
+import { loadThroughOutage } from './helpers/outage';
+import { makeEvents, type TestEvent, sleep } from './helpers/workload';
 
 test('a cluster master killed under load: 503 while its slots are down, recovery without restarts, every event once', async (t) => {
   const cluster = await startRedisCluster(['--appendonly', 'yes', '--appendfsync', 'always']);
@@ -32,18 +33,14 @@ test('a cluster master killed under load: 503 while its slots are down, recovery
   });
   const queueMaster = await cluster.masterOf(api.deps.keys.backlog('persist'));
 
-  const before = makeEvents({ count: 500 });
-  t.deepEqual(Object.keys((await sendEvents(api.url, before)).statuses), ['202']);
-
-  // A client that retries what was not accepted, sending throughout the outage.
-  const during = makeEvents({ count: 1_500 });
-  const sending = sendEvents(api.url, during, {
-    clients: 3,
-    durationMs: 10_000,
-    retry: { delayMs: 250, deadline: Date.now() + 60_000 },
-  });
-  await sleep(2_000);
-  await queueMaster.kill();
+  const { before, during, sending } = await loadThroughOutage(
+    t,
+    api.url,
+    () => queueMaster.kill(),
+    {
+      retryForMs: 60_000,
+    },
+  );
 
   // Every answer while the master is down says 503 and when to come back, never 202.
   const probe = makeEvents({ count: 3 });
