@@ -9,13 +9,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../src/config';
 import { QUEUE_NAMES, type QueueName } from '../src/queue-names';
 import { createQueues } from '../src/queues';
-import { createWorkerRedis } from '../src/redis';
-import { redisKeys, type RedisKeys } from '../src/redis-keys';
+import { createWorkerRedis, masters, type RedisClient } from '../src/redis';
+import { keyPatterns, redisKeys, type RedisKeys } from '../src/redis-keys';
 import { removeRedisKeys } from '../test/helpers/pipeline';
 import {
   dropTestSchema,
@@ -27,17 +26,23 @@ import {
 export interface BenchEnvironment {
   config: Config;
   db: Knex;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   queues: Record<QueueName, Queue>;
   /** The environment of the service's processes: this schema and prefix, plus `overrides`. */
   serviceEnv(overrides?: Record<string, string>): Record<string, string>;
 }
 
+/** `topology`: REDIS_URL or REDIS_CLUSTER_NODES of another Redis than the tests' (row 9). */
 export async function openEnvironment(
   overrides: Record<string, string>,
+  topology: Record<string, string> = {},
 ): Promise<BenchEnvironment> {
-  const config = testConfig({ DB_SCHEMA: uniqueName('bench'), QUEUE_PREFIX: uniqueName('bench') });
+  const config = testConfig({
+    DB_SCHEMA: uniqueName('bench'),
+    QUEUE_PREFIX: uniqueName('bench'),
+    ...topology,
+  });
   const db = await migrateTestSchema(config);
   const redis = createWorkerRedis(config);
   const adminPassword = randomBytes(12).toString('hex');
@@ -54,6 +59,7 @@ export async function openEnvironment(
       DATABASE_URL: withApplicationName(config.databaseUrl, config.queuePrefix),
       DB_SCHEMA: config.dbSchema,
       REDIS_URL: config.redisUrl,
+      REDIS_CLUSTER_NODES: topology.REDIS_CLUSTER_NODES ?? '',
       QUEUE_PREFIX: config.queuePrefix,
       ADMIN_USER: 'bench',
       ADMIN_PASSWORD: adminPassword,
@@ -153,18 +159,22 @@ export async function prefixMemory(
 ): Promise<PrefixMemory> {
   const prefix = env.config.queuePrefix;
   const patterns = kinds.flatMap((kind) =>
-    kind === 'queueMb' ? QUEUE_NAMES.map((name) => `${prefix}:${name}:*`) : [`${prefix}:*`],
+    kind === 'queueMb' ? QUEUE_NAMES.map((name) => `${prefix}:${name}:*`) : keyPatterns(prefix),
   );
   const bytes = { queueMb: 0, dataMb: 0 };
   const seen = new Set<string>();
-  for (const pattern of patterns) {
+  // Every master's keys (a cluster's SCAN sees one node's).
+  const scans = masters(env.redis).flatMap((node) =>
+    patterns.map((pattern) => ({ node, pattern })),
+  );
+  for (const { node, pattern } of scans) {
     let cursor = '0';
     do {
-      const [next, keys] = await env.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       cursor = next;
       const fresh = keys.filter((key) => !seen.has(key));
       fresh.forEach((key) => seen.add(key));
-      const pipeline = env.redis.pipeline();
+      const pipeline = node.pipeline();
       // SAMPLES 0: exact. The default samples a few fields and misjudges a job hash, whose
       // one large field (the events) it may or may not meet.
       for (const key of fresh) pipeline.memory('USAGE', key, 'SAMPLES', 0);

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { Runtime } from './processes';
 
-export const ROW_IDS = ['1', '2', '3', '4', '5', '6', '8', '10'] as const;
+export const ROW_IDS = ['1', '2', '3', '4', '5', '6', '8', '9', '10'] as const;
 export type RowId = (typeof ROW_IDS)[number];
 
 export interface BenchOptions {

@@ -18,6 +18,7 @@ import { parseOptions } from './options';
 import { prepareLauncher, rssOf, stopAllChildren } from './processes';
 import { saveJson, writeChart, writeDocsTable } from './report';
 import { measureCost, type CostResult } from './rows/cost';
+import { measureCluster } from './rows/cluster';
 import { measureDrain } from './rows/drain';
 import { measureFreshness } from './rows/freshness';
 import { measureIngest } from './rows/ingest';
@@ -92,6 +93,10 @@ async function main(): Promise<void> {
     }
     step('row 6: recently-viewed lookup, taking turns with bare Koa GET');
     measures.push(...(await measureLookup(ctx, rows.has('6'))));
+    if (rows.has('9')) {
+      step('row 9: single Redis against a 3-master Redis Cluster, 1, 2 and 4 worker processes');
+      measures.push(...(await measureCluster(ctx, launcher, service.workerConcurrency)));
+    }
     ctx.reference.rssMb.push((await rssOf(ctx.service.ref.pid)).rssMb);
     if (sustained.length > 0) {
       const apiPeak = (await rssOf(ctx.service.api.pid)).peakMb;

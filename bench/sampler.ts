@@ -5,6 +5,7 @@
  * queues, and the memory of the processes and of Redis. Counts are relative to the first
  * sample.
  */
+import { masters } from '../src/redis';
 import { persistedRowsEstimate, prefixMemory, readBacklog } from './environment';
 import { rssOf } from './processes';
 import { workerCounts, type Service } from './service';
@@ -25,18 +26,24 @@ export interface Sample {
   queueMb: number;
 }
 
-/** Redis `used_memory` (INFO memory), MB: the whole server's, which others share. */
-export async function redisUsedMb(service: Service): Promise<number> {
-  const info = await service.env.redis.info('memory');
-  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN) / 2 ** 20;
+/** `section` of INFO from every master (one for a single Redis), summed over them by `read`. */
+async function sumOverMasters(service: Service, section: string, read: (info: string) => number) {
+  const infos = await Promise.all(masters(service.env.redis).map((node) => node.info(section)));
+  return infos.reduce((sum, info) => sum + read(info), 0);
 }
 
-/** Redis's CPU time so far (INFO cpu, main thread and children), ms: the whole server's. */
+/** Redis `used_memory` (INFO memory), MB: the whole server's (every master's), which others share. */
+export async function redisUsedMb(service: Service): Promise<number> {
+  const bytes = (info: string) => Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN);
+  return (await sumOverMasters(service, 'memory', bytes)) / 2 ** 20;
+}
+
+/** Redis's CPU time so far (INFO cpu, main thread and children), ms: the whole server's (every master's). */
 export async function redisCpuMs(service: Service): Promise<number> {
-  const info = await service.env.redis.info('cpu');
-  const seconds = (field: string) =>
+  const seconds = (info: string, field: string) =>
     Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
-  return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1_000;
+  const cpu = (info: string) => seconds(info, 'used_cpu_user') + seconds(info, 'used_cpu_sys');
+  return (await sumOverMasters(service, 'cpu', cpu)) * 1_000;
 }
 
 export async function workerRssMb(service: Service): Promise<number> {

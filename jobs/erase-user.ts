@@ -19,7 +19,7 @@
  *         another worker runs it from the start); the counts are added step by step.
  */
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis';
 import type { Knex } from 'knex';
 import { markErasing, releaseErasing } from '../src/erasure/erasure-marks';
 import type { ErasureRow } from '../src/erasure/request-erasure';
@@ -35,7 +35,7 @@ const POLL_MS = 100;
 
 export interface EraseUserDeps {
   db: () => Knex;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   /** The event queues (persist, recency). */
   queues: readonly Queue[];
@@ -60,7 +60,7 @@ async function waitForActiveJobs(queues: readonly Queue[]): Promise<void> {
   }
 }
 
-/** Deletes the user's recently-viewed list and those of the sessions that are theirs. */
+/** Deletes the user's recently-viewed list and its view markers, and the sessions that are theirs. */
 async function deleteUserKeys(
   { redis, keys }: EraseUserDeps,
   userId: number,
@@ -73,7 +73,9 @@ async function deleteUserKeys(
   const theirs = (await Promise.all(owners))
     .filter(([, owner]) => owner === String(userId))
     .map(([session]) => keys.session(session));
+  // The view markers name the user's events (and so their games): they go with the list.
   let removed = await redis.unlink(keys.recentlyViewed(userId));
+  removed += await redis.unlink(keys.recentlyViewedMarkers(userId));
   for (const key of theirs) removed += await redis.unlink(key);
   return removed;
 }

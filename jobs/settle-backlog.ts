@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis';
 import type { RedisKeys } from '../src/redis-keys';
 
 const SCRIPT = readFileSync(path.join(__dirname, 'settle-backlog.lua'), 'utf8');
 
-type SettlingRedis = Redis & {
+type SettlingRedis = RedisClient & {
   settleBacklog(numKeys: number, ...args: Array<string | number>): Promise<number>;
 };
 
@@ -20,7 +20,7 @@ const eventCount = (job: Job) =>
   (Array.isArray(job.data?.events) ? job.data.events.length : 0) + (Number(job.data?.erased) || 0);
 
 /** A function that settles a finished job of `worker` in its queue's backlog counter. */
-export function createBacklogSettler(redis: Redis, keys: RedisKeys) {
+export function createBacklogSettler(redis: RedisClient, keys: RedisKeys) {
   redis.defineCommand('settleBacklog', { lua: SCRIPT });
   const settling = redis as SettlingRedis;
   return (worker: Worker, job: Job): Promise<number> => {

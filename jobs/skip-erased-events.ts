@@ -7,7 +7,7 @@
  * - a user erased before: the events received up to the erasure's cut-off are skipped.
  */
 import { DelayedError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis';
 import { readErasureMarks } from '../src/erasure/erasure-marks';
 import type { QueuedEvent } from '../src/ingest/queued-event';
 import type { RedisKeys } from '../src/redis-keys';
@@ -16,7 +16,7 @@ import type { RedisKeys } from '../src/redis-keys';
 export const ERASURE_WAIT_MS = 1_000;
 
 export async function skipErasedEvents(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   events: readonly QueuedEvent[],
   job: Job,

@@ -4,7 +4,7 @@
  * time across all processes, and the daily schedule of the history maintenance.
  */
 import { Worker, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis';
 import type { Knex } from 'knex';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/logger';
@@ -40,7 +40,7 @@ async function scheduleMaintenance(queue: Queue): Promise<void> {
 
 export interface MaintenanceDeps {
   config: Config;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   db: () => Knex;
   logger: Logger;

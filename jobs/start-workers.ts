@@ -6,14 +6,13 @@
  * workers of parallel tests do not compete for WORKER_METRICS_PORT.
  */
 import { DelayedError, Worker, type Job, type Processor } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../src/config';
 import { createDb } from '../src/db';
 import type { Logger } from '../src/logger';
 import type { QueueName } from '../src/queue-names';
 import { WORKER_OPTIONS } from '../src/queues';
-import { createWorkerRedis } from '../src/redis';
+import { createWorkerRedis, type RedisClient } from '../src/redis';
 import { redisKeys } from '../src/redis-keys';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/worker-metrics';
 import { createPersistProcessor } from './persist-events';
@@ -50,7 +49,7 @@ function instrument(name: QueueName, processor: Processor, metrics: WorkerMetric
 }
 
 export function startWorkers(config: Config, logger: Logger): RunningWorkers {
-  const redis: Redis = createWorkerRedis(config);
+  const redis: RedisClient = createWorkerRedis(config);
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   const keys = redisKeys(config.queuePrefix);
   const metrics = createWorkerMetrics();

@@ -1,20 +1,28 @@
 --[[
-  Folds a batch of events into Redis, each event at most once (SPEC §5): the user's
-  recently-viewed sorted set and the session hash of SPEC §4.3.
+  Folds events into Redis, each effect at most once (SPEC §5): the session hash of SPEC
+  §4.3, and the user's recently-viewed sorted set. An event's session part and its view
+  part are two entries with a guard each, since on a Redis Cluster the session's slot and
+  the user's may differ: the caller passes the entries of one slot per call.
 
   Input:
-    KEYS[2i-1]  recently-viewed sorted set of event i's user (game id -> event time, ms)
-    KEYS[2i]    session hash of event i
-
     ARGV[1]     recently-viewed max entries
     ARGV[2]     recently-viewed TTL, ms (from this write: arrival time)
-    ARGV[3]     session TTL, ms (from this write)
-    ARGV[4..]   7 per event: event_id, event_type, game_id ('' when none),
-                occurred_at (ms), time_spent ('' when none), user_id, referrer_page
+    ARGV[3]     session TTL, ms (from this write); also how long a view's marker is kept
+    ARGV[4]     S, the number of session entries
+    ARGV[5]     now, ms (the markers' arrival time)
+    ARGV[6..]   7 per session entry: event_id, event_type, game_id ('' when none),
+                occurred_at (ms), time_spent ('' when none), user_id, referrer_page;
+                then 3 per view entry: event_id, game_id, occurred_at (ms)
+
+    KEYS[1..S]  session hash of session entry i
+    KEYS[S+2j-1], KEYS[S+2j]
+                recently-viewed sorted set of view entry j's user (game id -> event time),
+                and that user's view markers (event id -> arrival time, ms)
 
   Output:
-    the number of events applied; an event whose marker `e:<event_id>` is already in its
-    session hash (a retried job, a resent event) changes nothing.
+    the number of session entries applied (events folded). A session entry whose marker
+    `e:<event_id>` is already in its session hash, or a view entry whose event id is
+    already in its user's markers (a retried job, a resent event), changes nothing.
 
   Session hash fields (src/session-fields.ts): user_id, start, last, entry_page,
   last_page, views, games, spent, n:<event_type>, e:<event_id>, g:<game_id>.
@@ -22,15 +30,16 @@
 local rvMax = tonumber(ARGV[1])
 local rvTtl = ARGV[2]
 local sessionTtl = ARGV[3]
+local sessions = tonumber(ARGV[4])
+local now = tonumber(ARGV[5])
 
 local applied = 0
-local touchedLists = {}
 local touchedSessions = {}
+local touchedLists = {}
 
-for i = 1, #KEYS / 2 do
-  local listKey = KEYS[2 * i - 1]
-  local sessionKey = KEYS[2 * i]
-  local a = 3 + (i - 1) * 7
+for i = 1, sessions do
+  local sessionKey = KEYS[i]
+  local a = 5 + (i - 1) * 7
   local eventId, eventType, gameId = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
   local occurredAt, timeSpent = ARGV[a + 4], ARGV[a + 5]
   local userId, referrer = ARGV[a + 6], ARGV[a + 7]
@@ -56,21 +65,31 @@ for i = 1, #KEYS / 2 do
 
     if eventType == 'VIEW' then
       redis.call('HINCRBY', sessionKey, 'views', 1)
-      if gameId ~= '' then
-        if redis.call('HSETNX', sessionKey, 'g:' .. gameId, 1) == 1 then
-          redis.call('HINCRBY', sessionKey, 'games', 1)
-        end
-        -- GT: a view older than the one already listed for this game never moves it back.
-        redis.call('ZADD', listKey, 'GT', occurredAt, gameId)
-        touchedLists[listKey] = true
+      if gameId ~= '' and redis.call('HSETNX', sessionKey, 'g:' .. gameId, 1) == 1 then
+        redis.call('HINCRBY', sessionKey, 'games', 1)
       end
     end
   end
 end
 
-for key in pairs(touchedLists) do
-  redis.call('ZREMRANGEBYRANK', key, 0, -(rvMax + 1))
-  redis.call('PEXPIRE', key, rvTtl)
+local views = (#KEYS - sessions) / 2
+local v = 5 + sessions * 7
+for j = 1, views do
+  local listKey, markersKey = KEYS[sessions + 2 * j - 1], KEYS[sessions + 2 * j]
+  local b = v + (j - 1) * 3
+  local eventId, gameId, occurredAt = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+  if redis.call('ZADD', markersKey, 'NX', now, eventId) == 1 then
+    -- GT: a view older than the one already listed for this game never moves it back.
+    redis.call('ZADD', listKey, 'GT', occurredAt, gameId)
+    touchedLists[listKey] = markersKey
+  end
+end
+
+for listKey, markersKey in pairs(touchedLists) do
+  redis.call('ZREMRANGEBYRANK', listKey, 0, -(rvMax + 1))
+  redis.call('PEXPIRE', listKey, rvTtl)
+  redis.call('ZREMRANGEBYSCORE', markersKey, '-inf', '(' .. (now - tonumber(sessionTtl)))
+  redis.call('PEXPIRE', markersKey, sessionTtl)
 end
 for key in pairs(touchedSessions) do
   redis.call('PEXPIRE', key, sessionTtl)

@@ -3,7 +3,6 @@
  * to createApp. `closeApiDeps` closes it all, in reverse order.
  */
 import type { FlowProducer, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from './config';
 import { createDb } from './db';
@@ -15,9 +14,9 @@ import { createLogger, type Logger } from './logger';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import type { QueueName } from './queue-names';
 import { createFlowProducer, createMaintenanceQueue, createQueues } from './queues';
-import { createApiRedis } from './redis';
+import { createApiRedis, createTrackingRedis, isCluster, type RedisClient } from './redis';
 import { redisKeys, type RedisKeys } from './redis-keys';
-import { TrackedCache, uncached, type ReadThrough } from './tracked-cache';
+import { TrackedCache, bypassed, uncached, type ReadThrough } from './tracked-cache';
 import type { RecentViews } from './handlers/get-recently-viewed';
 
 export interface AppDeps {
@@ -26,9 +25,9 @@ export interface AppDeps {
   metrics: ApiMetrics;
   db: Knex;
   /** The queues' connection: BullMQ, the backlog counters, the probes. */
-  redis: Redis;
+  redis: RedisClient;
   /** The lookups' connection (auto-pipelined, see src/redis.ts). */
-  lookups: Redis;
+  lookups: RedisClient;
   /** Recently-viewed reads: from the API's memory, kept exact by Redis (src/tracked-cache.ts). */
   recentViews: ReadThrough<RecentViews>;
   keys: RedisKeys;
@@ -46,12 +45,14 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
   const db = createDb(config);
   const redis = createApiRedis(config);
   const lookups = createApiRedis(config, 'lookups');
-  const connections = [redis, lookups];
+  const connections: RedisClient[] = [redis, lookups];
   let recentViews: ReadThrough<RecentViews> = uncached(lookups);
-  if (config.recentlyViewedCacheSize > 0) {
+  if (config.recentlyViewedCacheSize > 0 && isCluster(lookups)) {
+    recentViews = bypassed(lookups, metrics.recentViewsRead);
+  } else if (config.recentlyViewedCacheSize > 0) {
     const [reads, invalidations] = [
-      createApiRedis(config, 'cache-reads'),
-      createApiRedis(config, 'invalidations'),
+      createTrackingRedis(config, 'cache-reads'),
+      createTrackingRedis(config, 'invalidations'),
     ];
     connections.push(reads, invalidations);
     recentViews = new TrackedCache<RecentViews>({

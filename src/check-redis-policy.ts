@@ -13,7 +13,7 @@ import { withTimeout } from './with-timeout';
 const ASK_TIMEOUT_MS = 2_000;
 
 export async function checkRedisPolicyOrExit(
-  config: Pick<Config, 'redisUrl' | 'isProduction'>,
+  config: Pick<Config, 'redisUrl' | 'redisClusterNodes' | 'isProduction'>,
   logger: Logger,
 ): Promise<void> {
   const redis = createWorkerRedis(config);

@@ -33,6 +33,7 @@ const EnvSchema = Type.Object({
   DB_SCHEMA: Type.String({ default: 'game_store', pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
   DB_POOL_MAX: Int(10, 1, 200),
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
+  REDIS_CLUSTER_NODES: Type.String({ default: '' }),
   QUEUE_PREFIX: Type.String({ default: 'rti', pattern: '^[A-Za-z0-9_{}:.-]{1,64}$' }),
   PORT: Int(3000, 0, 65535),
   WORKER_QUEUES: Type.String({ default: QUEUE_NAMES.join(',') }),
@@ -67,6 +68,9 @@ export interface Config {
   dbSchema: string;
   dbPoolMax: number;
   redisUrl: string;
+  /** Seed nodes of a Redis Cluster; when there are any, every connection is a cluster client. */
+  redisClusterNodes: RedisNode[];
+  /** On a cluster, always with a hash tag (all queue keys in one slot, see clusterPrefix). */
   queuePrefix: string;
   port: number;
   workerQueues: QueueName[];
@@ -97,18 +101,54 @@ export interface Config {
   retentionMonths: number | undefined;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
+export interface RedisNode {
+  host: string;
+  port: number;
 }
-
-const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true });
-const validateEnv = ajv.compile<Env>(EnvSchema);
 
 const list = (value: string) =>
   value
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** `host:port,host:port` → the nodes; a ConfigError for an entry that is not host:port. */
+function parseClusterNodes(value: string): RedisNode[] {
+  return list(value).map((entry) => {
+    const match = /^([^\s:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) {
+      throw new ConfigError(
+        `invalid environment: REDIS_CLUSTER_NODES must be host:port,host:port… (got "${entry}")`,
+      );
+    }
+    return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+  });
+}
+
+/**
+ * The queue prefix on a cluster. A BullMQ queue's keys, and the backlog counters raised in
+ * the same MULTI, must all hash to one slot: a prefix without a hash tag is wrapped in one
+ * (`rti` → `{rti}`); a prefix with braces that do not make a tag is refused.
+ */
+export function clusterPrefix(prefix: string): string {
+  const open = prefix.indexOf('{');
+  if (open === -1 && !prefix.includes('}')) return `{${prefix}}`;
+  const close = prefix.indexOf('}', open + 1);
+  if (open === -1 || close <= open + 1) {
+    throw new ConfigError(
+      `invalid environment: QUEUE_PREFIX "${prefix}" must hold a non-empty {hash-tag} on Redis Cluster, or no braces at all`,
+    );
+  }
+  return prefix;
+}
+
+const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true });
+const validateEnv = ajv.compile<Env>(EnvSchema);
 
 /** Reads and validates the environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -138,6 +178,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const redisClusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES);
+
   return {
     nodeEnv: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
@@ -146,7 +188,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dbSchema: env.DB_SCHEMA,
     dbPoolMax: env.DB_POOL_MAX,
     redisUrl: env.REDIS_URL,
-    queuePrefix: env.QUEUE_PREFIX,
+    redisClusterNodes,
+    queuePrefix: redisClusterNodes.length > 0 ? clusterPrefix(env.QUEUE_PREFIX) : env.QUEUE_PREFIX,
     port: env.PORT,
     workerQueues: workerQueues as QueueName[],
     workerConcurrency: env.WORKER_CONCURRENCY,

@@ -3,7 +3,7 @@
  * apps (tests, the benchmark) can live in one process without clashing names.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { QueueName } from './queue-names';
 import type { RedisKeys } from './redis-keys';
@@ -77,7 +77,7 @@ export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'complete
 export async function sampleQueues(
   metrics: ApiMetrics,
   queues: Record<QueueName, Queue>,
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
 ): Promise<void> {
   const names = Object.keys(queues) as QueueName[];

@@ -13,7 +13,7 @@ import {
   type JobsOptions,
   type WorkerOptions,
 } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import { MAINTENANCE_QUEUE, QUEUE_NAMES, type QueueName } from './queue-names';
 import type { RedisKeys } from './redis-keys';
 
@@ -91,7 +91,7 @@ class EncodeOnceJob<Data = unknown, Result = unknown, Name extends string = stri
  */
 class BatchProducer extends FlowProducer {
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     prefix: string,
     private readonly serviceKeys: RedisKeys,
   ) {
@@ -117,14 +117,14 @@ class BatchProducer extends FlowProducer {
 }
 
 export function createFlowProducer(
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   keys: RedisKeys,
 ): FlowProducer {
   return new BatchProducer(connection, prefix, keys);
 }
 
-export function createQueues(connection: Redis, prefix: string): Record<QueueName, Queue> {
+export function createQueues(connection: RedisClient, prefix: string): Record<QueueName, Queue> {
   const entries = QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })]);
   return Object.fromEntries(entries) as Record<QueueName, Queue>;
 }
@@ -136,6 +136,6 @@ export const MAINTENANCE_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { count: 100 },
 };
 
-export function createMaintenanceQueue(connection: Redis, prefix: string): Queue {
+export function createMaintenanceQueue(connection: RedisClient, prefix: string): Queue {
   return new Queue(MAINTENANCE_QUEUE, { connection, prefix });
 }

@@ -11,46 +11,144 @@
  *   which never resends a command from before a reconnect (a stale CLIENT ID or SUBSCRIBE);
  * - a worker's waits and retries forever (`maxRetriesPerRequest: null`), as BullMQ's
  *   blocking commands require, and resumes when Redis is back.
+ *
+ * With REDIS_CLUSTER_NODES set, each of them is an ioredis `Cluster` with the same options
+ * (they apply to its connection to every node); ioredis follows MOVED and ASK redirections
+ * and reloads the slot map when a master fails over or comes back.
  */
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config';
+
+/** A connection to a single Redis or to a Redis Cluster; either serves every use. */
+export type RedisClient = Redis | Cluster;
+
+type Topology = Pick<Config, 'redisUrl' | 'redisClusterNodes'>;
 
 const reconnect = (attempt: number) => Math.min(50 * 2 ** attempt, 2_000);
 
 export type ApiConnection = 'queues' | 'lookups' | 'cache-reads' | 'invalidations';
 
-export function createApiRedis(
-  config: Pick<Config, 'redisUrl'>,
-  use: ApiConnection = 'queues',
-): Redis {
-  return new Redis(config.redisUrl, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1_000,
-    connectTimeout: 1_000,
-    retryStrategy: reconnect,
-    connectionName: use === 'queues' ? 'rti-api' : `rti-api-${use}`,
-    enableAutoPipelining: use === 'lookups' || use === 'cache-reads',
-    ...((use === 'cache-reads' || use === 'invalidations') && {
-      autoResubscribe: false,
-      autoResendUnfulfilledCommands: false,
-    }),
+function connect(config: Topology, options: RedisOptions): RedisClient {
+  if (config.redisClusterNodes.length === 0) return new Redis(config.redisUrl, options);
+  const { enableOfflineQueue, enableAutoPipelining, retryStrategy, ...perNode } = options;
+  const cluster = new Cluster(config.redisClusterNodes, {
+    redisOptions: perNode,
+    clusterRetryStrategy: retryStrategy ?? undefined,
+    enableOfflineQueue,
+    enableAutoPipelining,
+    // A failed-over or restarted master answers within a few hundred ms of its slots moving.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
   });
+  cluster.on('+node', (node: Redis) => node.on('ready', () => void loadScripts(cluster, node)));
+  return cluster;
 }
 
-export function createWorkerRedis(config: Pick<Config, 'redisUrl'>): Redis {
-  return new Redis(config.redisUrl, {
+/**
+ * Loads every script defined on the cluster client into a node that (re)connects. A master
+ * restarted without a replica has an empty script cache, and ioredis sends a script inside
+ * MULTI (BullMQ's enqueue) as EVALSHA to a connection it believes has it: without this,
+ * each such transaction would fail with NOSCRIPT.
+ */
+async function loadScripts(cluster: Cluster, node: Redis): Promise<void> {
+  const scripts = Object.values(
+    (cluster as unknown as { scriptsSet: Record<string, { lua: string }> }).scriptsSet,
+  );
+  await Promise.all(scripts.map(({ lua }) => node.script('LOAD', lua))).catch(() => undefined);
+}
+
+const apiOptions = (use: ApiConnection): RedisOptions => ({
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 1_000,
+  connectTimeout: 1_000,
+  retryStrategy: reconnect,
+  connectionName: use === 'queues' ? 'rti-api' : `rti-api-${use}`,
+  enableAutoPipelining: use === 'lookups' || use === 'cache-reads',
+  ...((use === 'cache-reads' || use === 'invalidations') && {
+    autoResubscribe: false,
+    autoResendUnfulfilledCommands: false,
+  }),
+});
+
+export function createApiRedis(config: Topology, use: ApiConnection = 'queues'): RedisClient {
+  return connect(config, apiOptions(use));
+}
+
+/** The recently-viewed cache's connections: single Redis only (src/tracked-cache.ts). */
+export function createTrackingRedis(
+  config: Pick<Config, 'redisUrl'>,
+  use: 'cache-reads' | 'invalidations',
+): Redis {
+  return new Redis(config.redisUrl, apiOptions(use));
+}
+
+export function createWorkerRedis(config: Topology): RedisClient {
+  return connect(config, {
     maxRetriesPerRequest: null,
     retryStrategy: reconnect,
     connectionName: 'rti-worker',
   });
 }
 
-/** Redis's `maxmemory-policy`: anything but `noeviction` may silently drop queued jobs. */
-export async function maxmemoryPolicy(redis: Redis): Promise<string> {
-  const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
-  return reply[1] ?? 'unknown';
+export const isCluster = (redis: RedisClient): redis is Cluster => redis instanceof Cluster;
+
+/** The connections to every master: one for a single Redis, one per master of a cluster. */
+export function masters(redis: RedisClient): Redis[] {
+  return isCluster(redis) ? redis.nodes('master') : [redis];
+}
+
+/**
+ * Redis's `maxmemory-policy`: anything but `noeviction` may silently drop queued jobs. On
+ * a cluster every master is asked, and the first that says otherwise is the answer.
+ */
+export async function maxmemoryPolicy(redis: RedisClient): Promise<string> {
+  const policies = await Promise.all(
+    masters(redis).map(async (node) => {
+      const reply = (await node.config('GET', 'maxmemory-policy')) as string[];
+      return reply[1] ?? 'unknown';
+    }),
+  );
+  return policies.find((policy) => policy !== 'noeviction') ?? policies[0] ?? 'unknown';
+}
+
+/**
+ * Every key matching `pattern`, a page at a time, by SCAN on every master (a cluster's
+ * SCAN sees one node's keys only). For the operators' and the tests' clean-ups and checks.
+ */
+export async function* scanKeys(redis: RedisClient, pattern: string): AsyncGenerator<string[]> {
+  for (const node of masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) yield keys;
+    } while (cursor !== '0');
+  }
+}
+
+/** Deletes `keys`: at once on a single Redis, one UNLINK each on a cluster (many slots). */
+export async function unlinkKeys(redis: RedisClient, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  if (isCluster(redis)) await Promise.all(keys.map((key) => redis.unlink(key)));
+  else await redis.unlink(...keys);
+}
+
+/**
+ * Resolves when Redis answers: a PING on a single Redis; on a cluster, a node's word that
+ * every slot is served (`cluster_state:ok`, which turns to fail once a master has been
+ * unreachable for cluster-node-timeout) and a PING from every master.
+ */
+export async function redisAnswers(redis: RedisClient): Promise<void> {
+  if (!isCluster(redis)) {
+    await redis.ping();
+    return;
+  }
+  const info = String(await redis.cluster('INFO'));
+  if (!/^cluster_state:ok\b/m.test(info))
+    throw new Error('Redis Cluster: some slots are not served');
+  await Promise.all(redis.nodes('master').map((node) => node.ping()));
 }
 
 /**
@@ -58,6 +156,6 @@ export async function maxmemoryPolicy(redis: Redis): Promise<string> {
  * has no offline queue, so a command sent while it (re)connects fails at once; a probe
  * waits for this first (under its own deadline) instead of reporting a connect in progress.
  */
-export async function redisReady(redis: Redis): Promise<void> {
+export async function redisReady(redis: RedisClient): Promise<void> {
   if (redis.status !== 'ready') await once(redis, 'ready');
 }

@@ -16,7 +16,8 @@ import { killIfRunning } from './helpers/processes';
 import { backlogCounters, failedJobs, waitForDrain } from './helpers/queue-state';
 import { assertMatchesReference } from './helpers/reference-model';
 import { dropTestSchema, migrateTestSchema, testConfig } from './helpers/test-env';
-import { makeEvents, sendEvents, type TestEvent, sleep } from './helpers/workload';
+import { loadThroughOutage } from './helpers/outage';
+import { makeEvents, type TestEvent, sleep } from './helpers/workload';
 
 test('Redis killed under load: 503 at once while down, recovery without restarts, every event once', async (t) => {
   const redis = await startRedisServer(['--appendonly', 'yes']);
@@ -34,18 +35,7 @@ test('Redis killed under load: 503 at once while down, recovery without restarts
     await redis.stop();
   });
 
-  const before = makeEvents({ count: 500 });
-  t.deepEqual(Object.keys((await sendEvents(api.url, before)).statuses), ['202']);
-
-  // A client that retries what was not accepted, sending throughout the outage.
-  const during = makeEvents({ count: 1_500 });
-  const sending = sendEvents(api.url, during, {
-    clients: 3,
-    durationMs: 10_000,
-    retry: { delayMs: 250, deadline: Date.now() + 45_000 },
-  });
-  await sleep(2_000);
-  await redis.kill();
+  const { before, during, sending } = await loadThroughOutage(t, api.url, () => redis.kill());
 
   const probe = makeEvents({ count: 3 });
   const probes: TestEvent[] = [];

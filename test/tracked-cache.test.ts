@@ -6,7 +6,7 @@
 import test from 'ava';
 import type { Redis } from 'ioredis';
 import type { Socket } from 'node:net';
-import { createApiRedis, createWorkerRedis, redisReady } from '../src/redis';
+import { createTrackingRedis, createWorkerRedis, redisReady, type RedisClient } from '../src/redis';
 import { INVALIDATE_CHANNEL, TrackedCache, type CacheResult } from '../src/tracked-cache';
 import { startRedisServer } from './helpers/faults';
 import { waitFor } from './helpers/http';
@@ -17,7 +17,7 @@ interface Harness {
   reads: Redis;
   invalidations: Redis;
   /** A connection of the test's own: the writes another process would make. */
-  writer: Redis;
+  writer: RedisClient;
   results: CacheResult[];
   /** What the cache reported through onError. */
   errors: string[];
@@ -27,9 +27,9 @@ interface Harness {
 }
 
 async function harness(redisUrl: string, maxEntries = 100, heartbeatMs = 1_000): Promise<Harness> {
-  const config = { redisUrl };
-  const reads = createApiRedis(config, 'cache-reads');
-  const invalidations = createApiRedis(config, 'invalidations');
+  const config = { redisUrl, redisClusterNodes: [] };
+  const reads = createTrackingRedis(config, 'cache-reads');
+  const invalidations = createTrackingRedis(config, 'invalidations');
   const writer = createWorkerRedis(config);
   const results: CacheResult[] = [];
   const errors: string[] = [];

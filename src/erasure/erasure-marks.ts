@@ -6,7 +6,7 @@
  *   up to it are skipped for good (a job queued before, an event still in the API's buffer).
  * The persist job has its own filter in SQL (the erasures table, which it reads anyway).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { RedisKeys } from '../redis-keys';
 
 const pendingField = (userId: number) => `p:${userId}`;
@@ -28,7 +28,7 @@ return 0`;
 
 /** Marks `userId` as being erased by `erasureId` (set before the erasure's cut-off is taken). */
 export async function markErasing(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   userId: number,
   erasureId: string,
@@ -38,7 +38,7 @@ export async function markErasing(
 
 /** Ends the mark of `erasureId`; with `cutoffMs`, records the finished erasure's cut-off. */
 export async function releaseErasing(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   userId: number,
   erasureId: string,
@@ -64,7 +64,7 @@ export interface ErasureMarks {
 
 /** The marks of these users, in one HMGET. */
 export async function readErasureMarks(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   userIds: readonly number[],
 ): Promise<ErasureMarks> {

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { Knex } from 'knex';
 import { notFound } from '../http/http-error';
 import { isoTime } from '../iso-time';
@@ -19,7 +19,7 @@ import { markErasing, releaseErasing } from './erasure-marks';
 
 export interface ErasureDeps {
   db: Knex;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   maintenance: Queue;
 }

@@ -1,6 +1,6 @@
 /**
  * GET /readyz (SPEC §4.5) — can this instance take traffic? PostgreSQL answers `select 1`,
- * Redis answers PING and the queues' producer has set itself up on it (BullMQ loads its
+ * Redis answers PING (on a cluster: every master, and every slot served) and the queues' producer has set itself up on it (BullMQ loads its
  * scripts first: until then an ingest write may miss its 1 s deadline and answer 503),
  * and Redis's `maxmemory-policy` is `noeviction` (any other policy may silently evict
  * queued jobs, so the instance must not report ready). Each check has a short deadline,
@@ -8,11 +8,11 @@
  * 200 lists the checks; 503 is the one error shape, one detail per failing check.
  */
 import type { FlowProducer } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
 import { HttpError } from '../http/http-error';
-import { maxmemoryPolicy, redisReady } from '../redis';
+import { maxmemoryPolicy, redisAnswers, redisReady } from '../redis';
 import { withTimeout } from '../with-timeout';
 
 const CHECK_TIMEOUT_MS = 1_000;
@@ -25,7 +25,7 @@ export function getReadiness({
   flow,
 }: {
   db: Knex;
-  redis: Redis;
+  redis: RedisClient;
   flow: FlowProducer;
 }): Middleware {
   const checks: Record<string, Check> = {
@@ -33,7 +33,7 @@ export function getReadiness({
     redis: async () => (
       await redisReady(redis),
       await flow.waitUntilReady(),
-      await redis.ping(),
+      await redisAnswers(redis),
       'ok'
     ),
     redis_maxmemory_policy: async () => {

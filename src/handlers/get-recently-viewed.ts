@@ -9,7 +9,7 @@
  */
 import type { Middleware } from 'koa';
 import type { Knex } from 'knex';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { Type } from '@sinclair/typebox';
 import { compileParams, parseParams } from '../http/validate';
 import { PositiveId } from '../ingest/event-schema';
@@ -50,7 +50,7 @@ async function loadGames(db: Knex, ids: number[]): Promise<Map<number, GameSumma
 }
 
 /** The newest MAX_LIMIT views of the set at `key`, as [game, time, game, time, …]. */
-async function readViews(redis: Redis, key: string): Promise<RecentViews> {
+async function readViews(redis: RedisClient, key: string): Promise<RecentViews> {
   const flat = await redis.zrevrange(key, 0, MAX_LIMIT - 1, 'WITHSCORES');
   return Float64Array.from(flat, Number);
 }

@@ -4,7 +4,7 @@
  * markers), and the Python service's engagement rules.
  */
 import type { Middleware } from 'koa';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { Type } from '@sinclair/typebox';
 import { EVENT_TYPES } from '../models/enums';
 import { notFound } from '../http/http-error';
@@ -44,7 +44,7 @@ export function getSessionInsights({
   lookups,
   keys,
 }: {
-  lookups: Redis;
+  lookups: RedisClient;
   keys: RedisKeys;
 }): Middleware {
   return async (ctx) => {

@@ -6,7 +6,7 @@
  * read at most every `refreshMs`, off the request path, so the check costs nothing per
  * request.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { QUEUE_NAMES } from '../queue-names';
 import type { RedisKeys } from '../redis-keys';
 
@@ -15,7 +15,7 @@ export class Backlog {
   private readAt = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly refreshMs = 100,
   ) {}

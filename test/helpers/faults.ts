@@ -58,6 +58,8 @@ function pings(port: number): Promise<boolean> {
 export interface RedisServer {
   port: number;
   url: string;
+  /** Its working directory (AOF, nodes.conf), removed by `stop`. */
+  dir: string;
   /** SIGKILL: the server dies at once, as in a crash. */
   kill(): Promise<void>;
   /** Starts it again on the same port (and, with `appendonly`, the same data). */
@@ -73,8 +75,13 @@ export interface RedisServer {
  * A redis-server of the test's own, on a free port, in a temporary directory. `args` are
  * extra server options, e.g. `['--appendonly', 'yes']` so that a kill loses no write that
  * was acknowledged (Redis writes the AOF before it replies), as production runs it.
+ * `detached`: the server does not keep the test process alive (it is still killed at its
+ * exit), for a server shared by a whole test file and left to the end of the process.
  */
-export async function startRedisServer(args: string[] = []): Promise<RedisServer> {
+export async function startRedisServer(
+  args: string[] = [],
+  { detached = false } = {},
+): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'rti-redis-'));
   let child: ChildProcess | undefined;
@@ -87,11 +94,13 @@ export async function startRedisServer(args: string[] = []): Promise<RedisServer
   const server: RedisServer = {
     port,
     url: `redis://127.0.0.1:${port}`,
+    dir,
     async start() {
       const started = killOnExit(
         spawn('redis-server', [...options, '--appendonly', 'no', ...args], { stdio: 'ignore' }),
       );
       child = started;
+      if (detached) started.unref();
       const failed = new Promise<never>((_, reject) =>
         started.once('error', (error) =>
           reject(new Error(`cannot run redis-server (needed by this test): ${error.message}`)),

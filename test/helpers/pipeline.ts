@@ -7,7 +7,8 @@ import { createApp } from '../../src/app';
 import { closeApiDeps, createApiDeps, type AppDeps } from '../../src/app-deps';
 import type { Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { redisReady } from '../../src/redis';
+import { redisReady, scanKeys, unlinkKeys } from '../../src/redis';
+import { keyPatterns } from '../../src/redis-keys';
 import { startWorkers, type RunningWorkers } from '../../jobs/start-workers';
 import { listen, type TestServer } from './http';
 import { dropTestSchema, migrateTestSchema, testConfig } from './test-env';
@@ -42,19 +43,20 @@ export async function startPipeline(
     async stop() {
       await server.close();
       await running?.close();
-      await removeRedisKeys(deps, config.queuePrefix);
-      await closeApiDeps(deps);
-      await dropTestSchema(db, config);
+      try {
+        await removeRedisKeys(deps, config.queuePrefix);
+      } finally {
+        // Even with Redis gone (a failed fault test): no connection left retrying.
+        await closeApiDeps(deps);
+        await dropTestSchema(db, config);
+      }
     },
   };
 }
 
-/** Deletes the keys under this test's own prefix, and nothing else. */
+/** Deletes the keys under this test's own prefix (on every master), and nothing else. */
 export async function removeRedisKeys(deps: Pick<AppDeps, 'redis'>, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await deps.redis.unlink(...keys);
-  } while (cursor !== '0');
+  for (const pattern of keyPatterns(prefix)) {
+    for await (const keys of scanKeys(deps.redis, pattern)) await unlinkKeys(deps.redis, keys);
+  }
 }

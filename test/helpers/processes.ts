@@ -33,6 +33,9 @@ export function envFor(config: Config, env: Record<string, string> = {}): Record
     DATABASE_URL: config.databaseUrl,
     DB_SCHEMA: config.dbSchema,
     REDIS_URL: config.redisUrl,
+    REDIS_CLUSTER_NODES: config.redisClusterNodes
+      .map(({ host, port }) => `${host}:${port}`)
+      .join(','),
     QUEUE_PREFIX: config.queuePrefix,
     DB_POOL_MAX: '4',
     ...env,

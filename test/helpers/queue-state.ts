@@ -3,7 +3,7 @@
  * failed set, and the backpressure counters.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis';
 import { QUEUE_NAMES } from '../../src/queue-names';
 import type { RedisKeys } from '../../src/redis-keys';
 import { waitFor } from './http';
@@ -42,7 +42,7 @@ export async function failedJobs(queues: Record<string, Queue>) {
  * The backpressure counters (events enqueued and not yet processed), by queue, once they
  * read 0 or after a few seconds: a worker settles them just after a job finishes.
  */
-export async function backlogCounters(redis: Redis, keys: RedisKeys) {
+export async function backlogCounters(redis: RedisClient, keys: RedisKeys) {
   const read = async () => {
     const values = await redis.mget(QUEUE_NAMES.map((name) => keys.backlog(name)));
     return Object.fromEntries(QUEUE_NAMES.map((name, i) => [name, Number(values[i] ?? 0)]));

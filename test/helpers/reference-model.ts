@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ExecutionContext } from 'ava';
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisClient } from '../../src/redis';
 import type { Knex } from 'knex';
 import type { RedisKeys } from '../../src/redis-keys';
 import {
@@ -107,21 +107,16 @@ function summarizeSession(hash: Record<string, string>): SessionSummary {
   };
 }
 
-/** The keys matching `pattern`, by SCAN (the shared Redis must never see a KEYS). */
-async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+/** The keys matching `pattern`, by SCAN on every master (the shared Redis must never see a KEYS). */
+async function allKeys(redis: RedisClient, pattern: string): Promise<string[]> {
   const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  for await (const keys of scanKeys(redis, pattern)) found.push(...keys);
   return found;
 }
 
 export interface Stores {
   db: Knex;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   recentlyViewedMax: number;
 }
@@ -186,7 +181,7 @@ export async function compareWithReference(
     const actual = summarizeSession(await redis.hgetall(keys.session(session)));
     if (!isDeepStrictEqual(actual, expected)) wrongSessions.push({ session, expected, actual });
   }
-  const sessionKeys = await scanKeys(redis, keys.session('*'));
+  const sessionKeys = await allKeys(redis, keys.session('*'));
   if (sessionKeys.length !== expectedSessionMap.size) {
     wrongSessions.push({ sessionKeys: sessionKeys.length, expected: expectedSessionMap.size });
   }
