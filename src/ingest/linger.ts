@@ -19,10 +19,12 @@ const GAP_WEIGHT = 0.2;
 /** A burst has ended when no event came for this many mean gaps. */
 const QUIET_GAPS = 3;
 /**
- * Events worth waiting for: past a few dozen events, a job's fixed cost is a small share
- * of its events' (the worker table in docs/performance.md).
+ * Events worth waiting for: at 16 a job's fixed cost is already shared out (the worker
+ * table in docs/performance.md). Well under the 50 clients of the bench's closed loop
+ * (row 1), where a longer wait would slow every client down, since each waits for its
+ * answer before it sends again.
  */
-const TARGET_EVENTS = 32;
+const TARGET_EVENTS = 16;
 
 export class Linger {
   private meanGapMs: number;
