@@ -47,6 +47,16 @@ test('linger: a burst that has ended is written before the ceiling, steady traff
   t.is(steadyLinger.waitFor(last, last), 0, 'at the deadline: write');
 });
 
+test('linger: heavy traffic waits only as long as a full job takes; light traffic the whole ceiling', (t) => {
+  const heavy = new Linger(6, true);
+  steady(heavy, 0.05, 100); // 20,000 events/s
+  t.true(heavy.lingerMs() < 6, `${heavy.lingerMs()} ms`);
+  const light = new Linger(6, true);
+  steady(light, 1, 1_000); // 1,000 events/s
+  t.is(light.lingerMs(), 6);
+  t.is(new Linger(6, false).lingerMs(), 6, 'not adaptive: always the ceiling');
+});
+
 test('linger: without adaptive, a batch waits for its deadline and only that', (t) => {
   const fixed = new Linger(8, false);
   fixed.arrived(1, 10_000);

@@ -79,7 +79,7 @@ export class EventEnqueuer {
       events,
       release,
       written: released.then(() => this.write(events)),
-      deadline: now + this.options.lingerMs,
+      deadline: now + this.linger.lingerMs(),
     };
   }
 

@@ -1,9 +1,11 @@
 /**
  * When a lingering batch should be written (src/ingest/enqueue-events.ts). A batch waits
- * at most `maxMs` after its first event. With `adaptive`, it goes earlier when waiting
- * would gather nothing: as soon as the next event is not expected before that deadline
- * (light traffic: a lone event is written at once), or when no event has come for a few
- * mean gaps (a burst has ended, as in a closed loop of clients waiting for their answers).
+ * at most `maxMs` after its first event. With `adaptive`, it waits only as long as
+ * TARGET_EVENTS take to arrive at the current rate (heavy traffic fills jobs quickly, and
+ * a closed loop of clients waiting for their answers must not wait the whole ceiling), and
+ * it goes earlier when waiting would gather nothing: as soon as the next event is not
+ * expected before its deadline (light traffic: a lone event is written at once), or when
+ * no event has come for a few mean gaps (a burst has ended).
  * Every job costs the workers and Redis a fixed amount whatever its size
  * (docs/performance.md), so the wait is what makes jobs large when traffic is moderate;
  * the ceiling bounds what it adds to a request's latency.
@@ -16,6 +18,13 @@
 const GAP_WEIGHT = 0.2;
 /** A burst has ended when no event came for this many mean gaps. */
 const QUIET_GAPS = 3;
+/**
+ * Events worth waiting for: at 16 a job's fixed cost is already shared out (the worker
+ * table in docs/performance.md). Well under the 50 clients of the bench's closed loop
+ * (row 1), where a longer wait would slow every client down, since each waits for its
+ * answer before it sends again.
+ */
+const TARGET_EVENTS = 16;
 
 export class Linger {
   private meanGapMs: number;
@@ -33,6 +42,12 @@ export class Linger {
     const gap = Math.min(now - this.lastArrival, 2 * this.maxMs) / count;
     this.meanGapMs += GAP_WEIGHT * (gap - this.meanGapMs);
     this.lastArrival = now;
+  }
+
+  /** How long a batch opened now may wait for more events, ms. */
+  lingerMs(): number {
+    if (!this.adaptive) return this.maxMs;
+    return Math.min(this.maxMs, Math.max(1, TARGET_EVENTS * this.meanGapMs));
   }
 
   /** True when the next event is not expected before `deadline`: write the batch now. */
