@@ -32,6 +32,11 @@ const HEADLINE: ReadonlyArray<readonly [row: string, label: string]> = [
   ['5', 'p99'],
   ['6', 'answered'],
   ['7', 'API RSS peak during'],
+  ['8', 'CPU per event, whole system'],
+  ['9', 'backlog drained'],
+  ['9', 'one shard carries (recency data)'],
+  ['9', "the queues' master carries (queues)"],
+  ['10', 'partitioned: web_event_ids first'],
 ];
 
 export function headlineFigures(figures: Figure[]): Figure[] {
