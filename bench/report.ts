@@ -36,7 +36,7 @@ const HEADLINE: ReadonlyArray<readonly [row: string, label: string]> = [
   ['9', 'backlog drained'],
   ['9', 'one shard carries (recency data)'],
   ['9', "the queues' master carries (queues)"],
-  ['10', 'partitioned: web_event_ids first'],
+  ['10', 'persisted'],
 ];
 
 export function headlineFigures(figures: Figure[]): Figure[] {
