@@ -18,6 +18,7 @@
  *         retries. Every step can run again (a worker killed mid-way: the job stalls and
  *         another worker runs it from the start); the counts are added step by step.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { RedisClient } from '../src/redis';
 import type { Knex } from 'knex';
@@ -55,7 +56,7 @@ async function waitForActiveJobs(queues: readonly Queue[]): Promise<void> {
       if (Date.now() > deadline) throw new Error(`jobs still active in ${queue.name}: ${pending}`);
       const states = await Promise.all(pending.map((id) => queue.getJobState(id)));
       pending = pending.filter((_, i) => states[i] === 'active');
-      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (pending.length > 0) await sleep(POLL_MS);
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * GET /readyz (SPEC §4.5) — can this instance take traffic? PostgreSQL answers `select 1`,
- * Redis answers PING (on a cluster: every master, and every slot served) and the queues' producer has set itself up on it (BullMQ loads its
- * scripts first: until then an ingest write may miss its 1 s deadline and answer 503),
+ * Redis answers PING (on a cluster: every master, and every slot is served) and the
+ * queues' producer has set itself up on it (BullMQ loads its scripts first: until then an
+ * ingest write may miss its 1 s deadline and answer 503),
  * and Redis's `maxmemory-policy` is `noeviction` (any other policy may silently evict
  * queued jobs, so the instance must not report ready). Each check has a short deadline,
  * so a hung dependency turns into a 503 instead of a hung probe.
