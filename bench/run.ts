@@ -112,7 +112,8 @@ async function main(): Promise<void> {
     const figures = [...referenceMeasures(ctx.reference), ...measures].map(toFigure);
     const settings =
       `INGEST_LINGER_MS=${service.ingestLingerMs} INGEST_LINGER_ADAPTIVE=${service.ingestLingerAdaptive} INGEST_MAX_EVENTS_PER_JOB=${service.ingestMaxEventsPerJob} ` +
-      `WORKER_CONCURRENCY=${service.workerConcurrency} DB_POOL_MAX=${service.dbPoolMax} ` +
+      `WORKER_CONCURRENCY=${service.workerConcurrency} WORKER_BATCH_MAX_JOBS=${service.workerBatchMaxJobs} ` +
+      `RECENCY_LINGER_MS=${service.workerLingerMs.recency} PERSIST_LINGER_MS=${service.workerLingerMs.persist} DB_POOL_MAX=${service.dbPoolMax} ` +
       `LOG_LEVEL=${service.logLevel}; ${options.workers} worker process(es) for rows 4–6; ` +
       `${options.connections} connections; ${options.runtime === 'built' ? 'compiled JS' : 'tsx'}`;
     const heading = [

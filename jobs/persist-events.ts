@@ -16,7 +16,8 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Knex } from 'knex';
 import type { QueuedEvent } from '../src/ingest/queued-event';
-import { readEventsJob } from './read-events-job';
+import { outcomesOf, type BatchProcessor } from './batch-worker';
+import { eventsOrNone, readEventsJob, readEventsJobs } from './read-events-job';
 
 // web_events is partitioned by month, so no unique index can hold event_id across months:
 // web_event_ids does (migrations/20260101000004_partition_web_events.ts). The ids are
@@ -41,12 +42,15 @@ const INSERT_EVENTS = {
   )
   INSERT INTO web_events (event_id, user_id, session_id, event_type, game_id, "timestamp",
     occurred_at, received_at, referrer_page, time_spent, platform, search_query, filters_applied)
-  SELECT * FROM batch WHERE event_id IN (SELECT event_id FROM fresh)`,
+  SELECT * FROM batch WHERE event_id IN (SELECT event_id FROM fresh)
+  RETURNING event_id`,
 };
 
 /** The pg client knex's pool hands out. */
 interface PgClient {
-  query(query: typeof INSERT_EVENTS & { values: unknown[] }): Promise<{ rowCount: number }>;
+  query(
+    query: typeof INSERT_EVENTS & { values: unknown[] },
+  ): Promise<{ rows: Array<{ event_id: string }> }>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -73,21 +77,27 @@ export function toColumns(events: readonly QueuedEvent[]): unknown[][] {
 }
 
 /**
- * Inserts the events; resolves to the number of new rows. The statement goes to the pg
+ * Inserts the events; resolves to the ids of the new rows. The statement goes to the pg
  * client itself: knex's `raw` cannot name a statement.
  */
-export async function insertEvents(db: Knex, events: readonly QueuedEvent[]): Promise<number> {
-  // One job may carry an event twice (requests coalesced into it): the first one is stored,
-  // as ON CONFLICT would have kept it, and the join with the new ids meets each id once.
+export async function insertNewEvents(db: Knex, events: readonly QueuedEvent[]): Promise<string[]> {
+  // One job (or batch) may carry an event twice (requests coalesced into it): the first one
+  // is stored, as ON CONFLICT would have kept it, and the join with the new ids meets each
+  // id once.
   const seen = new Set<string>();
   const distinct = events.filter((e) => !seen.has(e.event_id) && seen.add(e.event_id));
   const client = (await db.client.acquireConnection()) as PgClient;
   try {
     const result = await client.query({ ...INSERT_EVENTS, values: toColumns(distinct) });
-    return result.rowCount;
+    return result.rows.map((row) => row.event_id);
   } finally {
     await db.client.releaseConnection(client);
   }
+}
+
+/** Inserts the events; resolves to the number of new rows. */
+export async function insertEvents(db: Knex, events: readonly QueuedEvent[]): Promise<number> {
+  return (await insertNewEvents(db, events)).length;
 }
 
 /** PostgreSQL's data exceptions (22…) and integrity violations (23…): retrying cannot help. */
@@ -117,6 +127,38 @@ export function createPersistProcessor(db: Knex) {
     }
     throw new UnrecoverableError(
       `${rejected.length} of ${events.length} events rejected by PostgreSQL: ${rejected.slice(0, 5).join('; ')}`,
+    );
+  };
+}
+
+/**
+ * The persist jobs of a batch in one statement. Each job's result counts the rows it added
+ * (an event in two jobs of the batch is the first one's). A transient error fails every
+ * job of the batch, to be retried; a row PostgreSQL can never take sends each job through
+ * `persistEvents` alone, so only the job holding it fails.
+ */
+export function createPersistBatchProcessor(db: Knex): BatchProcessor {
+  const persistEvents = createPersistProcessor(db);
+  return async (jobs) => {
+    const read = readEventsJobs(jobs);
+    // An event in two jobs of the batch is stored once, for the first of them.
+    const owner = new Map<string, number>();
+    read.forEach((events, i) => {
+      for (const event of eventsOrNone(events))
+        if (!owner.has(event.event_id)) owner.set(event.event_id, i);
+    });
+    const events = read.flatMap(eventsOrNone);
+    let inserted: string[] = [];
+    try {
+      if (events.length > 0) inserted = await insertNewEvents(db, events);
+    } catch (error) {
+      if (!isPermanentDbError(error)) throw error;
+      return outcomesOf(jobs, (job) => persistEvents(job));
+    }
+    const counts = jobs.map(() => 0);
+    for (const id of inserted) counts[owner.get(id)!]! += 1;
+    return read.map((events, i) =>
+      events instanceof Error ? { error: events } : { result: { inserted: counts[i]! } },
     );
   };
 }

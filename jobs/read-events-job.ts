@@ -23,3 +23,18 @@ export function readEventsJob(job: Job): QueuedEvent[] {
   }
   return job.data.events;
 }
+
+/** Each job's events, or the error its payload fails with (for a batch of jobs). */
+export function readEventsJobs(jobs: readonly Job[]): Array<QueuedEvent[] | Error> {
+  return jobs.map((job) => {
+    try {
+      return readEventsJob(job);
+    } catch (error) {
+      return error as Error;
+    }
+  });
+}
+
+/** The events read, or none for a job whose payload failed. */
+export const eventsOrNone = (read: QueuedEvent[] | Error): QueuedEvent[] =>
+  read instanceof Error ? [] : read;

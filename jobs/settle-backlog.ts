@@ -1,7 +1,7 @@
 /**
  * Keeps the backpressure counters in step with the queues: after each job that finished
  * (completed, or failed for good), its events leave the backlog, and an empty queue resets
- * the counter (see settle-backlog.lua for why).
+ * the counter (see settle-backlog.lua for why). A batch's jobs are settled together.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,11 +19,15 @@ type SettlingRedis = RedisClient & {
 const eventCount = (job: Job) =>
   (Array.isArray(job.data?.events) ? job.data.events.length : 0) + (Number(job.data?.erased) || 0);
 
-/** A function that settles a finished job of `worker` in its queue's backlog counter. */
+/**
+ * A function that settles a finished job of `worker` in its queue's backlog counter. The jobs
+ * of one queue that finish in the same turn of the event loop (a batch) are settled by one
+ * script call.
+ */
 export function createBacklogSettler(redis: RedisClient, keys: RedisKeys) {
   redis.defineCommand('settleBacklog', { lua: SCRIPT });
   const settling = redis as SettlingRedis;
-  return (worker: Worker, job: Job): Promise<number> => {
+  const settle = (worker: Worker, events: number): Promise<number> => {
     const queue = worker.keys;
     return settling.settleBacklog(
       6,
@@ -33,7 +37,21 @@ export function createBacklogSettler(redis: RedisClient, keys: RedisKeys) {
       queue.active!,
       queue.delayed!,
       queue.prioritized!,
-      eventCount(job),
+      events,
     );
+  };
+  const due = new Map<Worker, { events: number; settled: Promise<number> }>();
+  return (worker: Worker, job: Job): Promise<number> => {
+    let entry = due.get(worker);
+    if (entry === undefined) {
+      const next = { events: 0, settled: Promise.resolve(0) };
+      next.settled = new Promise((resolve) => setImmediate(resolve)).then(() => {
+        due.delete(worker);
+        return settle(worker, next.events);
+      });
+      due.set(worker, (entry = next));
+    }
+    entry.events += eventCount(job);
+    return entry.settled;
   };
 }

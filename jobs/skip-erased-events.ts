@@ -1,6 +1,6 @@
 /**
  * The recency job's guard against erased users (docs/data-lifecycle.md), read once per job
- * before the fold (one HMGET of the erasure marks of the job's users):
+ * or once per batch of jobs before the fold (one HMGET of the erasure marks of their users):
  * - a user with an erasure in progress: the whole job waits (moved to the delayed set,
  *   not counted as an attempt) until the erasure is done, so that nothing folds into the
  *   keys the erasure is deleting, and the user's newer events are folded after it;
@@ -8,12 +8,36 @@
  */
 import { DelayedError, type Job } from 'bullmq';
 import type { RedisClient } from '../src/redis';
-import { readErasureMarks } from '../src/erasure/erasure-marks';
+import { readErasureMarks, type ErasureMarks } from '../src/erasure/erasure-marks';
 import type { QueuedEvent } from '../src/ingest/queued-event';
 import type { RedisKeys } from '../src/redis-keys';
 
 /** How long a job held back by an erasure waits before it looks again. */
 export const ERASURE_WAIT_MS = 1_000;
+
+/** The marks of every user of `events`, in one read. */
+export function readErasureGuard(
+  redis: RedisClient,
+  keys: RedisKeys,
+  events: readonly QueuedEvent[],
+): Promise<ErasureMarks> {
+  return readErasureMarks(redis, keys, [...new Set(events.map((event) => event.user_id))]);
+}
+
+/** The job's events the marks let through; holds the job back if one of its users is being erased. */
+export async function applyErasureGuard(
+  marks: ErasureMarks,
+  events: readonly QueuedEvent[],
+  job: Job,
+  token: string | undefined,
+): Promise<readonly QueuedEvent[]> {
+  if (events.some((event) => marks.erasing.has(event.user_id))) {
+    await job.moveToDelayed(Date.now() + ERASURE_WAIT_MS, token);
+    throw new DelayedError();
+  }
+  if (marks.erasedUpTo.size === 0) return events;
+  return events.filter((event) => event.received_at > (marks.erasedUpTo.get(event.user_id) ?? -1));
+}
 
 export async function skipErasedEvents(
   redis: RedisClient,
@@ -22,12 +46,5 @@ export async function skipErasedEvents(
   job: Job,
   token: string | undefined,
 ): Promise<readonly QueuedEvent[]> {
-  const users = [...new Set(events.map((event) => event.user_id))];
-  const marks = await readErasureMarks(redis, keys, users);
-  if (users.some((user) => marks.erasing.has(user))) {
-    await job.moveToDelayed(Date.now() + ERASURE_WAIT_MS, token);
-    throw new DelayedError();
-  }
-  if (marks.erasedUpTo.size === 0) return events;
-  return events.filter((event) => event.received_at > (marks.erasedUpTo.get(event.user_id) ?? -1));
+  return applyErasureGuard(await readErasureGuard(redis, keys, events), events, job, token);
 }

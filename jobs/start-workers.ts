@@ -1,11 +1,11 @@
 /**
- * Starts the workers of one process: one BullMQ Worker per queue in WORKER_QUEUES, each
- * with its processor, error and failure logging, metrics, and the backlog counter kept in
- * step. Used by the worker entry point and by in-process tests; `close` drains and
+ * Starts the workers of one process: one BullMQ Worker per queue in WORKER_QUEUES, taking
+ * its jobs in batches (batch-worker.ts), each with its batch processor, error and failure
+ * logging, metrics, and the backlog counter kept in step. Used by the worker entry point and by in-process tests; `close` drains and
  * disconnects. The metrics are recorded here and served by the entry point, so in-process
  * workers of parallel tests do not compete for WORKER_METRICS_PORT.
  */
-import { DelayedError, Worker, type Job, type Processor } from 'bullmq';
+import { DelayedError, type Job, type Processor, type Worker } from 'bullmq';
 import type { Knex } from 'knex';
 import type { Config } from '../src/config';
 import { createDb } from '../src/db';
@@ -15,10 +15,11 @@ import { WORKER_OPTIONS } from '../src/queues';
 import { createWorkerRedis, type RedisClient } from '../src/redis';
 import { redisKeys } from '../src/redis-keys';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/worker-metrics';
-import { createPersistProcessor } from './persist-events';
+import { BatchWorker, type BatchProcessor } from './batch-worker';
+import { createPersistBatchProcessor } from './persist-events';
 import { createBacklogSettler } from './settle-backlog';
 import { startMaintenance } from './start-maintenance';
-import { createRecencyProcessor } from './update-recency';
+import { createRecencyBatchProcessor } from './update-recency';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -56,17 +57,27 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
   const settleBacklog = createBacklogSettler(redis, keys);
   let db: Knex | undefined;
 
-  const processors: Record<QueueName, () => Processor> = {
-    persist: () => createPersistProcessor((db ??= createDb(config))),
-    recency: () => createRecencyProcessor(redis, keys, config),
+  const processors: Record<QueueName, () => BatchProcessor> = {
+    persist: () => createPersistBatchProcessor((db ??= createDb(config))),
+    recency: () => createRecencyBatchProcessor(redis, keys, config),
   };
 
-  const workers = config.workerQueues.map((name) => {
-    const worker = new Worker(name, instrument(name, processors[name](), metrics), {
+  const workers: Worker[] = config.workerQueues.map((name) => {
+    const processBatch = processors[name]();
+    const counted: BatchProcessor = (jobs) => {
+      metrics.batchJobs.observe({ queue: name }, jobs.length);
+      return processBatch(jobs);
+    };
+    const worker = new BatchWorker(name, counted, {
       ...WORKER_OPTIONS,
       connection: redis,
       prefix: config.queuePrefix,
-      concurrency: config.workerConcurrency,
+      batch: {
+        lingerMs: config.workerLingerMs[name],
+        maxJobs: config.workerBatchMaxJobs,
+        batches: config.workerConcurrency,
+        wrap: (processor) => instrument(name, processor, metrics),
+      },
     });
     const settle = (job: Job) => void settleBacklog(worker, job).catch(() => undefined);
     worker.on('error', (error) =>

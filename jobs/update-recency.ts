@@ -20,8 +20,9 @@ import type { QueuedEvent } from '../src/ingest/queued-event';
 import { isCluster, type RedisClient } from '../src/redis';
 import type { RedisKeys } from '../src/redis-keys';
 import { SESSION_TTL_MS } from '../src/session-fields';
-import { readEventsJob } from './read-events-job';
-import { skipErasedEvents } from './skip-erased-events';
+import { outcomesOf, type BatchProcessor } from './batch-worker';
+import { eventsOrNone, readEventsJob, readEventsJobs } from './read-events-job';
+import { applyErasureGuard, readErasureGuard, skipErasedEvents } from './skip-erased-events';
 
 const SCRIPT = readFileSync(path.join(__dirname, 'update-recency.lua'), 'utf8');
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -100,25 +101,55 @@ export function scriptArguments(
   return { scriptKeys, args };
 }
 
+/** Folds events: one script call per slot their keys fall in; resolves to the events applied. */
+function createFolder(redis: RedisClient, keys: RedisKeys, options: RecencyOptions) {
+  redis.defineCommand('foldEvents', { lua: SCRIPT });
+  const folding = redis as FoldingRedis;
+  // One Redis runs any script over any keys; a cluster only over the keys of one slot.
+  const slotOf = isCluster(redis) ? calculateSlot : () => 0;
+  return async (events: readonly QueuedEvent[]): Promise<number> => {
+    if (events.length === 0) return 0;
+    const applied = await Promise.all(
+      groupBySlot(events, keys, slotOf).map((group) => {
+        const { scriptKeys, args } = scriptArguments(group, keys, options);
+        return folding.foldEvents(scriptKeys.length, ...scriptKeys, ...args);
+      }),
+    );
+    return applied.reduce((sum, count) => sum + count, 0);
+  };
+}
+
 export function createRecencyProcessor(
   redis: RedisClient,
   keys: RedisKeys,
   options: RecencyOptions,
 ) {
-  redis.defineCommand('foldEvents', { lua: SCRIPT });
-  const folding = redis as FoldingRedis;
-  // One Redis runs any script over any keys; a cluster only over the keys of one slot.
-  const slotOf = isCluster(redis) ? calculateSlot : () => 0;
+  const fold = createFolder(redis, keys, options);
   return async function updateRecency(job: Job, token?: string): Promise<{ applied: number }> {
     const events = await skipErasedEvents(redis, keys, readEventsJob(job), job, token);
-    if (events.length === 0) return { applied: 0 };
-    const groups = groupBySlot(events, keys, slotOf);
-    const applied = await Promise.all(
-      groups.map((group) => {
-        const { scriptKeys, args } = scriptArguments(group, keys, options);
-        return folding.foldEvents(scriptKeys.length, ...scriptKeys, ...args);
-      }),
-    );
-    return { applied: applied.reduce((sum, count) => sum + count, 0) };
+    return { applied: await fold(events) };
+  };
+}
+
+/**
+ * The recency jobs of a batch: one read of the erasure marks for all their users, then each
+ * job's fold, sent together (one round trip for the batch), so each job keeps its own
+ * outcome: a job held back by an erasure, or with an invalid payload, does not hold back
+ * the others.
+ */
+export function createRecencyBatchProcessor(
+  redis: RedisClient,
+  keys: RedisKeys,
+  options: RecencyOptions,
+): BatchProcessor {
+  const fold = createFolder(redis, keys, options);
+  return async (jobs) => {
+    const read = readEventsJobs(jobs);
+    const marks = await readErasureGuard(redis, keys, read.flatMap(eventsOrNone));
+    return outcomesOf(jobs, async (job, i) => {
+      const events = read[i]!;
+      if (events instanceof Error) throw events;
+      return { applied: await fold(await applyErasureGuard(marks, events, job, job.token)) };
+    });
   };
 }

@@ -38,6 +38,9 @@ const EnvSchema = Type.Object({
   PORT: Int(3000, 0, 65535),
   WORKER_QUEUES: Type.String({ default: QUEUE_NAMES.join(',') }),
   WORKER_CONCURRENCY: Int(4, 1, 256),
+  WORKER_BATCH_MAX_JOBS: Int(32, 1, 1000),
+  RECENCY_LINGER_MS: Int(20, 0, 60_000),
+  PERSIST_LINGER_MS: Int(250, 0, 60_000),
   WORKER_METRICS_PORT: Int(9100, 0, 65535),
   ADMIN_USER: Type.String({ default: '' }),
   ADMIN_PASSWORD: Type.String({ default: '' }),
@@ -74,7 +77,12 @@ export interface Config {
   queuePrefix: string;
   port: number;
   workerQueues: QueueName[];
+  /** Batches in flight per queue per worker process. */
   workerConcurrency: number;
+  /** The most jobs a worker takes into one batch. */
+  workerBatchMaxJobs: number;
+  /** Per queue, how old a batch's first job is before the worker takes the batch (ms). */
+  workerLingerMs: Record<QueueName, number>;
   workerMetricsPort: number;
   adminUser: string;
   adminPassword: string;
@@ -193,6 +201,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     workerQueues: workerQueues as QueueName[],
     workerConcurrency: env.WORKER_CONCURRENCY,
+    workerBatchMaxJobs: env.WORKER_BATCH_MAX_JOBS,
+    workerLingerMs: { persist: env.PERSIST_LINGER_MS, recency: env.RECENCY_LINGER_MS },
     workerMetricsPort: env.WORKER_METRICS_PORT,
     adminUser: env.ADMIN_USER,
     adminPassword: env.ADMIN_PASSWORD,

@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics of a worker process (SPEC §4.5): job duration and failures by queue,
- * events persisted and folded, the process's default metrics, and the small HTTP listener
+ * jobs per batch, events persisted and folded, the process's default metrics, and the small HTTP listener
  * that serves them on WORKER_METRICS_PORT (a worker has no other HTTP surface).
  */
 import { createServer, type Server } from 'node:http';
@@ -18,6 +18,13 @@ export function createWorkerMetrics() {
       help: 'Time to process one job (one batch of events), by queue and outcome',
       labelNames: ['queue', 'status'] as const,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    batchJobs: new Histogram({
+      name: 'rti_worker_batch_jobs',
+      help: 'Jobs a worker took into one batch (one write per store), by queue',
+      labelNames: ['queue'] as const,
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
       registers,
     }),
     jobFailures: new Counter({

@@ -1,0 +1,181 @@
+/**
+ * A BullMQ Worker that takes its jobs in batches. After the first job of a batch arrives it
+ * waits until that job is `lingerMs` old, then takes every job waiting by then (up to
+ * `maxJobs`) and hands them to one batch processor: a store then does one write for many
+ * jobs, and the worker and Redis wake once for the batch, not a few times per job. Under
+ * load the first job is already old and nothing waits; when traffic is light the batch
+ * gathers what the linger lets it (docs/performance.md#cost-at-real-rates).
+ *
+ * Everything else is BullMQ's own: each job is locked, completed, retried with backoff or
+ * failed (`Worker#processJob`, with its events and lock renewal), and stalled jobs are
+ * picked up again. Only the fetching loop differs (`run`), and the processor BullMQ calls
+ * per job answers from the batch's outcome for that job. Up to `batches` batches are in
+ * flight at once.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
+
+/** What became of one job of a batch: its result, or the error it fails with. */
+export type Outcome = { result: unknown } | { error: Error };
+
+/** Processes a batch; answers one outcome per job, in the jobs' order. */
+export type BatchProcessor = (jobs: readonly Job[]) => Promise<Outcome[]>;
+
+export interface BatchOptions {
+  /** How old the first job of a batch is when the batch is taken, at least (ms). */
+  lingerMs: number;
+  /** The most jobs in one batch. */
+  maxJobs: number;
+  /** The most batches in flight at once. */
+  batches: number;
+  /** Wraps the per-job processor BullMQ calls (metrics, say). */
+  wrap?: (processor: Processor) => Processor;
+}
+
+/** The most jobs asked for in one round trip, after the first. */
+const MAX_FETCH_ROUND = 64;
+
+/** Runs `process` on each job; the outcomes in the jobs' order, never a rejection. */
+export function outcomesOf(
+  jobs: readonly Job[],
+  process: (job: Job, index: number) => Promise<unknown>,
+): Promise<Outcome[]> {
+  return Promise.all(
+    jobs.map((job, index) =>
+      process(job, index).then(
+        (result) => ({ result }),
+        (error: Error) => ({ error }),
+      ),
+    ),
+  );
+}
+
+export class BatchWorker extends Worker {
+  private readonly outcomes: Map<string, Promise<Outcome>>;
+  private readonly processBatch: BatchProcessor;
+  private readonly batch: BatchOptions;
+  private tokens: number;
+  /** Jobs the last batch took after its first: how many the next batch asks for at once. */
+  private lastExtra: number;
+
+  constructor(
+    name: string,
+    processBatch: BatchProcessor,
+    opts: WorkerOptions & { batch: BatchOptions },
+  ) {
+    const outcomes = new Map<string, Promise<Outcome>>();
+    const processJob: Processor = async (job) => {
+      const outcome = await outcomes.get(job.id!);
+      if (outcome === undefined) throw new Error(`job ${job.id} is not in a batch`);
+      if ('error' in outcome) throw outcome.error;
+      return outcome.result;
+    };
+    const { batch, ...workerOpts } = opts;
+    super(name, batch.wrap?.(processJob) ?? processJob, { ...workerOpts, autorun: false });
+    this.outcomes = outcomes;
+    this.processBatch = processBatch;
+    this.batch = batch;
+    this.tokens = 0;
+    this.lastExtra = 1;
+    if (opts.autorun !== false) this.run().catch((error) => this.emit('error', error));
+  }
+
+  /** As Worker#run, with the batching loop in place of BullMQ's. */
+  override async run(): Promise<void> {
+    if (this.running) throw new Error('Worker is already running.');
+    this.running = true;
+    try {
+      if (this.closing) return;
+      await this.startStalledCheckTimer();
+      if (!this.opts.skipLockRenewal) this.lockManager.start();
+      // close() waits for this loop, after cutting its blocking wait short.
+      this.mainLoopRunning = this.takeBatches();
+      await this.mainLoopRunning;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async takeBatches(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    while (!this.closing) {
+      if (inFlight.size >= this.batch.batches) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      let jobs: Job[];
+      try {
+        jobs = await this.gather();
+      } catch (error) {
+        // Redis unreachable: ioredis reconnects; look again after a pause, as BullMQ does.
+        this.emit('error', error as Error);
+        await this.waitOrClose(this.opts.runRetryDelay ?? 15_000);
+        continue;
+      }
+      if (jobs.length === 0) continue;
+      const done: Promise<void> = this.processJobs(jobs).finally(() => inFlight.delete(done));
+      inFlight.add(done);
+    }
+    await Promise.all(inFlight);
+  }
+
+  /** The next batch: blocks for its first job, lingers, then takes what is waiting. */
+  private async gather(): Promise<Job[]> {
+    const first = await this.getNextJob(this.token());
+    if (first === undefined) return [];
+    const wait = first.timestamp + this.batch.lingerMs - Date.now();
+    if (wait > 0) await this.waitOrClose(wait);
+    // Rounds of parallel fetches: as many as the last batch took, doubling while they all
+    // come back with a job (each empty answer is a script call wasted in Redis).
+    const jobs: Job[] = [first];
+    let size = Math.max(1, this.lastExtra);
+    while (jobs.length < this.batch.maxJobs && !this.closing) {
+      const round = Math.min(size, MAX_FETCH_ROUND, this.batch.maxJobs - jobs.length);
+      const fetched = await Promise.all(
+        Array.from({ length: round }, () => this.getNextJob(this.token(), { block: false })),
+      );
+      const found = fetched.filter((job): job is Job => job !== undefined);
+      jobs.push(...found);
+      if (found.length < round) break;
+      size *= 2;
+    }
+    this.lastExtra = jobs.length - 1;
+    return jobs;
+  }
+
+  /** Processes one batch: its outcomes, then each job finished by BullMQ. */
+  private async processJobs(jobs: Job[]): Promise<void> {
+    const outcomes = this.processBatch(jobs).catch((error: Error) => jobs.map(() => ({ error })));
+    jobs.forEach((job, i) =>
+      this.outcomes.set(
+        job.id!,
+        outcomes.then((all) => all[i]!),
+      ),
+    );
+    try {
+      // No fetchNext: the loop above takes the jobs.
+      await Promise.all(jobs.map((job) => this.processJob(job, job.token!, () => false)));
+    } finally {
+      for (const job of jobs) this.outcomes.delete(job.id!);
+    }
+  }
+
+  /** Waits `ms`, or less if the worker starts closing (its batch is then processed at once). */
+  private async waitOrClose(ms: number): Promise<void> {
+    if (this.closing) return;
+    const abort = new AbortController();
+    const onClosing = () => abort.abort();
+    this.once('closing', onClosing);
+    try {
+      await sleep(ms, undefined, { signal: abort.signal });
+    } catch {
+      // Cut short by close().
+    } finally {
+      this.off('closing', onClosing);
+    }
+  }
+
+  private token(): string {
+    return `${this.id}:${(this.tokens += 1)}`;
+  }
+}

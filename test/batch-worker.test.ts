@@ -1,0 +1,143 @@
+/**
+ * The workers take their jobs in batches (jobs/batch-worker.ts): jobs waiting together are
+ * processed as one batch and still each completed with its own result; a job that can never
+ * succeed fails alone, the rest of its batch is stored; a worker stopped while a batch
+ * lingers processes that batch before it closes. Outcomes only, never how long they took.
+ */
+import test from 'ava';
+import type { Job } from 'bullmq';
+import { startWorkers, type RunningWorkers } from '../jobs/start-workers';
+import type { Config } from '../src/config';
+import { createLogger } from '../src/logger';
+import { EVENTS_JOB, QUEUE_NAMES, type QueueName } from '../src/queue-names';
+import { JOB_OPTIONS } from '../src/queues';
+import { queuedEventAt } from './helpers/events';
+import { waitFor } from './helpers/http';
+import { startPipeline, type Pipeline } from './helpers/pipeline';
+import { failedJobs, waitForDrain } from './helpers/queue-state';
+
+const NOW = new Date().toISOString();
+
+/** A pipeline whose workers the test starts itself, once its jobs are queued. */
+async function pipelineWithoutWorkers(
+  t: { teardown(fn: () => Promise<void>): void },
+  env: Record<string, string>,
+) {
+  const api = await startPipeline(env, { workers: false });
+  let workers: RunningWorkers | undefined;
+  let closed: Promise<void> | undefined;
+  const stopWorkers = () => (closed ??= workers?.close() ?? Promise.resolve());
+  t.teardown(async () => {
+    await stopWorkers();
+    await api.stop();
+  });
+  return {
+    api,
+    startWorkers: (config: Config = api.config) =>
+      (workers = startWorkers(config, createLogger(config, 'test-worker'))),
+    stopWorkers,
+  };
+}
+
+/** Adds one job holding `events` to each queue, as the API would. */
+async function addToBoth(api: Pipeline, events: unknown[]): Promise<Record<QueueName, Job>> {
+  const jobs = await Promise.all(
+    QUEUE_NAMES.map((name) => api.deps.queues[name].add(EVENTS_JOB, { events }, JOB_OPTIONS)),
+  );
+  return Object.fromEntries(QUEUE_NAMES.map((name, i) => [name, jobs[i]!])) as Record<
+    QueueName,
+    Job
+  >;
+}
+
+const rowCount = async (api: Pipeline) =>
+  Number((await api.db('web_events').count({ n: '*' }))[0]!.n);
+
+/** Jobs per batch the workers recorded for `queue`: how many batches, holding how many jobs. */
+async function batches(workers: RunningWorkers, queue: QueueName) {
+  const { values } = await workers.metrics.batchJobs.get();
+  const value = (name: string) =>
+    values.find((v) => v.metricName === name && v.labels.queue === queue)?.value ?? 0;
+  return {
+    batches: value('rti_worker_batch_jobs_count'),
+    jobs: value('rti_worker_batch_jobs_sum'),
+  };
+}
+
+test('jobs waiting together are taken as one batch, each completed with its own result', async (t) => {
+  const { api, startWorkers } = await pipelineWithoutWorkers(t, {
+    PERSIST_LINGER_MS: '0',
+    RECENCY_LINGER_MS: '0',
+  });
+  const queued = [];
+  for (let i = 0; i < 5; i++) {
+    const events = [1, 2].map(() => queuedEventAt(NOW, { user_id: 100 + i, session_id: `s${i}` }));
+    queued.push(await addToBoth(api, events));
+  }
+  const workers = startWorkers();
+  await waitForDrain(api.deps.queues);
+
+  t.is(await rowCount(api), 10);
+  for (const jobs of queued) {
+    const [persisted, folded] = await Promise.all([
+      api.deps.queues.persist.getJob(jobs.persist.id!),
+      api.deps.queues.recency.getJob(jobs.recency.id!),
+    ]);
+    t.deepEqual(persisted?.returnvalue, { inserted: 2 });
+    t.deepEqual(folded?.returnvalue, { applied: 2 });
+  }
+  for (const queue of QUEUE_NAMES) {
+    const taken = await batches(workers, queue);
+    t.is(taken.jobs, 5, `${queue}: every job went through a batch`);
+    t.true(taken.batches < taken.jobs, `${queue}: ${taken.batches} batches held more than one job`);
+  }
+});
+
+test('a job PostgreSQL refuses fails alone; the rest of its batch is stored', async (t) => {
+  const { api, startWorkers } = await pipelineWithoutWorkers(t, { PERSIST_LINGER_MS: '0' });
+  const good = [queuedEventAt(NOW), queuedEventAt(NOW)];
+  const poison = queuedEventAt(NOW, { filters_applied: { q: 'a\u0000b' } });
+  const companion = queuedEventAt(NOW);
+  const add = (events: unknown[]) =>
+    api.deps.queues.persist.add(EVENTS_JOB, { events }, JOB_OPTIONS);
+  const first = await add([good[0]]);
+  const refused = await add([poison, companion]);
+  const last = await add([good[1]]);
+  startWorkers();
+  await waitForDrain(api.deps.queues);
+
+  const failed = await failedJobs(api.deps.queues);
+  t.is(failed.persist!.length, 1);
+  t.regex(
+    failed.persist![0]!,
+    new RegExp(`^${refused.id}: 1 of 2 events rejected by PostgreSQL: ${poison.event_id}`),
+  );
+  for (const job of [first, last]) {
+    t.deepEqual((await api.deps.queues.persist.getJob(job.id!))?.returnvalue, { inserted: 1 });
+  }
+  const stored = await api.db('web_events').pluck('event_id');
+  t.deepEqual(stored.sort(), [good[0]!, good[1]!, companion].map((e) => e.event_id).sort());
+});
+
+test('a worker stopped while its batch lingers processes the batch before it closes', async (t) => {
+  // A linger far longer than the test: only the stop can end it.
+  const { api, startWorkers, stopWorkers } = await pipelineWithoutWorkers(t, {
+    PERSIST_LINGER_MS: '60000',
+    RECENCY_LINGER_MS: '60000',
+  });
+  startWorkers();
+  const jobs = await addToBoth(api, [queuedEventAt(NOW), queuedEventAt(NOW)]);
+  // Both jobs are taken (active) and lingering.
+  await waitFor(async () => {
+    const active = await Promise.all(
+      QUEUE_NAMES.map((name) => api.deps.queues[name].getActiveCount()),
+    );
+    return active.every((count) => count === 1) || undefined;
+  });
+  await stopWorkers();
+
+  t.is(await rowCount(api), 2);
+  for (const name of QUEUE_NAMES) {
+    t.is(await (await api.deps.queues[name].getJob(jobs[name].id!))?.getState(), 'completed', name);
+  }
+});
