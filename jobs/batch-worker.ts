@@ -26,6 +26,10 @@ export interface BatchOptions {
   lingerMs: number;
   /** The most jobs in one batch. */
   maxJobs: number;
+  /** No more jobs join a batch once their sizes add up to this (with `sizeOf`). */
+  maxSize?: number;
+  /** A job's size (its events, say); 1 by default. */
+  sizeOf?: (job: Job) => number;
   /** The most batches in flight at once. */
   batches: number;
   /** Wraps the per-job processor BullMQ calls (metrics, say). */
@@ -57,6 +61,12 @@ export class BatchWorker extends Worker {
   private tokens: number;
   /** Jobs the last batch took after its first: how many the next batch asks for at once. */
   private lastExtra: number;
+  /** Jobs taken (active, locked) and not yet in a batch. */
+  private taken: Job[];
+  /** The blocking fetch in flight, if any. */
+  private fetching: Promise<void> | undefined;
+  private onTaken: (() => void) | undefined;
+  private fetchError: Error | undefined;
 
   constructor(
     name: string,
@@ -77,6 +87,7 @@ export class BatchWorker extends Worker {
     this.batch = batch;
     this.tokens = 0;
     this.lastExtra = 1;
+    this.taken = [];
     if (opts.autorun !== false) this.run().catch((error) => this.emit('error', error));
   }
 
@@ -98,11 +109,12 @@ export class BatchWorker extends Worker {
 
   private async takeBatches(): Promise<void> {
     const inFlight = new Set<Promise<void>>();
-    while (!this.closing) {
+    for (;;) {
       if (inFlight.size >= this.batch.batches) {
         await Promise.race(inFlight);
         continue;
       }
+      if (this.closing && this.taken.length === 0 && this.fetching === undefined) break;
       let jobs: Job[];
       try {
         jobs = await this.gather();
@@ -119,23 +131,58 @@ export class BatchWorker extends Worker {
     await Promise.all(inFlight);
   }
 
-  /** The next batch: blocks for its first job, lingers, then takes what is waiting. */
+  /**
+   * Resolves once a job has been taken (by the blocking fetch, or by a finishing job that
+   * fetched the next), or the blocking fetch came back empty (BullMQ's drain delay, a close).
+   */
+  private async nextTaken(): Promise<void> {
+    if (this.taken.length > 0) return;
+    this.fetching ??= this.getNextJob(this.token())
+      .then(
+        (job) => {
+          if (job) this.taken.push(job);
+        },
+        (error: Error) => {
+          this.fetchError = error;
+        },
+      )
+      .finally(() => {
+        this.fetching = undefined;
+        this.notifyTaken();
+      });
+    await new Promise<void>((resolve) => (this.onTaken = resolve));
+    const error = this.fetchError;
+    this.fetchError = undefined;
+    if (error) throw error;
+  }
+
+  private notifyTaken(): void {
+    const resolve = this.onTaken;
+    this.onTaken = undefined;
+    resolve?.();
+  }
+
+  /** The next batch: waits for its first job, lingers, then takes what is waiting. */
   private async gather(): Promise<Job[]> {
-    const first = await this.getNextJob(this.token());
+    await this.nextTaken();
+    const first = this.taken[0];
     if (first === undefined) return [];
     const wait = first.timestamp + this.batch.lingerMs - Date.now();
     if (wait > 0) await this.waitOrClose(wait);
-    // Rounds of parallel fetches: as many as the last batch took, doubling while they all
-    // come back with a job (each empty answer is a script call wasted in Redis).
-    const jobs: Job[] = [first];
+    const { maxJobs, maxSize = Infinity, sizeOf = () => 1 } = this.batch;
+    const jobs = this.taken.splice(0, maxJobs);
+    let total = jobs.reduce((sum, job) => sum + sizeOf(job), 0);
+    // Then rounds of parallel fetches: as many as the last batch took, doubling while they
+    // all come back with a job (each empty answer is a script call wasted in Redis).
     let size = Math.max(1, this.lastExtra);
-    while (jobs.length < this.batch.maxJobs && !this.closing) {
-      const round = Math.min(size, MAX_FETCH_ROUND, this.batch.maxJobs - jobs.length);
+    while (jobs.length < maxJobs && total < maxSize && !this.closing) {
+      const round = Math.min(size, MAX_FETCH_ROUND, maxJobs - jobs.length);
       const fetched = await Promise.all(
         Array.from({ length: round }, () => this.getNextJob(this.token(), { block: false })),
       );
       const found = fetched.filter((job): job is Job => job !== undefined);
       jobs.push(...found);
+      total += found.reduce((sum, job) => sum + sizeOf(job), 0);
       if (found.length < round) break;
       size *= 2;
     }
@@ -143,7 +190,11 @@ export class BatchWorker extends Worker {
     return jobs;
   }
 
-  /** Processes one batch: its outcomes, then each job finished by BullMQ. */
+  /**
+   * Processes one batch: its outcomes, then each job finished by BullMQ, which takes the
+   * next waiting job in the same call (one script per job under a backlog, as BullMQ's own
+   * loop does): those start the next batch.
+   */
   private async processJobs(jobs: Job[]): Promise<void> {
     const outcomes = this.processBatch(jobs).catch((error: Error) => jobs.map(() => ({ error })));
     jobs.forEach((job, i) =>
@@ -153,8 +204,15 @@ export class BatchWorker extends Worker {
       ),
     );
     try {
-      // No fetchNext: the loop above takes the jobs.
-      await Promise.all(jobs.map((job) => this.processJob(job, job.token!, () => false)));
+      await Promise.all(
+        jobs.map(async (job) => {
+          const next = await this.processJob(job, job.token!, () => !this.closing);
+          if (next) {
+            this.taken.push(next);
+            this.notifyTaken();
+          }
+        }),
+      );
     } finally {
       for (const job of jobs) this.outcomes.delete(job.id!);
     }

@@ -16,7 +16,7 @@ type SettlingRedis = RedisClient & {
 };
 
 /** The events the job was counted for: those it holds, and those an erasure took out of it. */
-const eventCount = (job: Job) =>
+export const eventCount = (job: Job) =>
   (Array.isArray(job.data?.events) ? job.data.events.length : 0) + (Number(job.data?.erased) || 0);
 
 /**

@@ -17,7 +17,7 @@ import { redisKeys } from '../src/redis-keys';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/worker-metrics';
 import { BatchWorker, type BatchProcessor } from './batch-worker';
 import { createPersistBatchProcessor } from './persist-events';
-import { createBacklogSettler } from './settle-backlog';
+import { createBacklogSettler, eventCount } from './settle-backlog';
 import { startMaintenance } from './start-maintenance';
 import { createRecencyBatchProcessor } from './update-recency';
 
@@ -75,6 +75,9 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
       batch: {
         lingerMs: config.workerLingerMs[name],
         maxJobs: config.workerBatchMaxJobs,
+        // Jobs that are already full (a backlog) gain nothing from sharing a write.
+        maxSize: config.ingestMaxEventsPerJob,
+        sizeOf: eventCount,
         batches: config.workerConcurrency,
         wrap: (processor) => instrument(name, processor, metrics),
       },
