@@ -114,7 +114,12 @@ export class BatchWorker extends Worker {
         await Promise.race(inFlight);
         continue;
       }
-      if (this.closing && this.taken.length === 0 && this.fetching === undefined) break;
+      if (this.closing && this.taken.length === 0 && this.fetching === undefined) {
+        if (inFlight.size === 0) break;
+        // A job finishing now may still hand over the next one it took: wait and look again.
+        await Promise.race(inFlight);
+        continue;
+      }
       let jobs: Job[];
       try {
         jobs = await this.gather();
@@ -128,7 +133,6 @@ export class BatchWorker extends Worker {
       const done: Promise<void> = this.processJobs(jobs).finally(() => inFlight.delete(done));
       inFlight.add(done);
     }
-    await Promise.all(inFlight);
   }
 
   /**
