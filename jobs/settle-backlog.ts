@@ -19,15 +19,21 @@ type SettlingRedis = RedisClient & {
 export const eventCount = (job: Job) =>
   (Array.isArray(job.data?.events) ? job.data.events.length : 0) + (Number(job.data?.erased) || 0);
 
+export interface BacklogSettler {
+  /** Settles a finished job of `worker` in its queue's backlog counter. */
+  settle(worker: Worker, job: Job): Promise<number>;
+  /** Resolves once every settle asked for so far has reached Redis (before disconnecting). */
+  drain(): Promise<void>;
+}
+
 /**
- * A function that settles a finished job of `worker` in its queue's backlog counter. The jobs
- * of one queue that finish in the same turn of the event loop (a batch) are settled by one
- * script call.
+ * Settles finished jobs in their queue's backlog counter. The jobs of one queue that finish
+ * in the same turn of the event loop (a batch) are settled by one script call.
  */
-export function createBacklogSettler(redis: RedisClient, keys: RedisKeys) {
+export function createBacklogSettler(redis: RedisClient, keys: RedisKeys): BacklogSettler {
   redis.defineCommand('settleBacklog', { lua: SCRIPT });
   const settling = redis as SettlingRedis;
-  const settle = (worker: Worker, events: number): Promise<number> => {
+  const send = (worker: Worker, events: number): Promise<number> => {
     const queue = worker.keys;
     return settling.settleBacklog(
       6,
@@ -41,17 +47,26 @@ export function createBacklogSettler(redis: RedisClient, keys: RedisKeys) {
     );
   };
   const due = new Map<Worker, { events: number; settled: Promise<number> }>();
-  return (worker: Worker, job: Job): Promise<number> => {
-    let entry = due.get(worker);
-    if (entry === undefined) {
-      const next = { events: 0, settled: Promise.resolve(0) };
-      next.settled = new Promise((resolve) => setImmediate(resolve)).then(() => {
-        due.delete(worker);
-        return settle(worker, next.events);
-      });
-      due.set(worker, (entry = next));
-    }
-    entry.events += eventCount(job);
-    return entry.settled;
+  const inFlight = new Set<Promise<unknown>>();
+  return {
+    settle(worker, job) {
+      let entry = due.get(worker);
+      if (entry === undefined) {
+        const next = { events: 0, settled: Promise.resolve(0) };
+        next.settled = new Promise((resolve) => setImmediate(resolve)).then(() => {
+          due.delete(worker);
+          return send(worker, next.events);
+        });
+        const tracked = next.settled.catch(() => undefined);
+        inFlight.add(tracked);
+        void tracked.finally(() => inFlight.delete(tracked));
+        due.set(worker, (entry = next));
+      }
+      entry.events += eventCount(job);
+      return entry.settled;
+    },
+    async drain() {
+      await Promise.all(inFlight);
+    },
   };
 }

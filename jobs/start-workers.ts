@@ -14,12 +14,16 @@ import type { QueueName } from '../src/queue-names';
 import { WORKER_OPTIONS } from '../src/queues';
 import { createWorkerRedis, type RedisClient } from '../src/redis';
 import { redisKeys } from '../src/redis-keys';
+import { withTimeout } from '../src/with-timeout';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/worker-metrics';
 import { BatchWorker, type BatchProcessor } from './batch-worker';
 import { createPersistBatchProcessor } from './persist-events';
 import { createBacklogSettler, eventCount } from './settle-backlog';
 import { startMaintenance } from './start-maintenance';
 import { createRecencyBatchProcessor } from './update-recency';
+
+/** How long a stopping worker waits for its last backlog settles to reach Redis. */
+const SETTLE_DRAIN_MS = 1_000;
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -54,7 +58,7 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   const keys = redisKeys(config.queuePrefix);
   const metrics = createWorkerMetrics();
-  const settleBacklog = createBacklogSettler(redis, keys);
+  const backlog = createBacklogSettler(redis, keys);
   let db: Knex | undefined;
 
   const processors: Record<QueueName, () => BatchProcessor> = {
@@ -82,7 +86,7 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
         wrap: (processor) => instrument(name, processor, metrics),
       },
     });
-    const settle = (job: Job) => void settleBacklog(worker, job).catch(() => undefined);
+    const settle = (job: Job) => void backlog.settle(worker, job).catch(() => undefined);
     worker.on('error', (error) =>
       logger.error({ queue: name, err: error.message }, 'worker error'),
     );
@@ -130,6 +134,9 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
       }
       clearTimeout(timer);
       await maintenance?.closeQueues();
+      // The last jobs' backlog settles are sent once per batch, a turn later: let them go out
+      // (not for ever: with Redis gone they would wait in the offline queue).
+      await withTimeout(backlog.drain(), SETTLE_DRAIN_MS).catch(() => undefined);
       redis.disconnect();
       await db?.destroy();
     },
