@@ -10,7 +10,10 @@
  * failed (`Worker#processJob`, with its events and lock renewal), and stalled jobs are
  * picked up again. Only the fetching loop differs (`run`), and the processor BullMQ calls
  * per job answers from the batch's outcome for that job. Up to `batches` batches are in
- * flight at once.
+ * flight at once. A finishing job takes the next waiting one in the same script, as
+ * BullMQ's own loop does (a backlog drains at one script per job), and the jobs taken so
+ * start the next batch; a batch stops growing at `maxSize` (events, say), since full jobs
+ * gain nothing from sharing a write.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
