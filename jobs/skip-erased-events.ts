@@ -24,7 +24,10 @@ export function readErasureGuard(
   return readErasureMarks(redis, keys, [...new Set(events.map((event) => event.user_id))]);
 }
 
-/** The job's events the marks let through; holds the job back if one of its users is being erased. */
+/**
+ * The job's events the marks let through; holds the job back if one of its users is being
+ * erased.
+ */
 export async function applyErasureGuard(
   marks: ErasureMarks,
   events: readonly QueuedEvent[],

@@ -1,9 +1,10 @@
 /**
  * Starts the workers of one process: one BullMQ Worker per queue in WORKER_QUEUES, taking
  * its jobs in batches (batch-worker.ts), each with its batch processor, error and failure
- * logging, metrics, and the backlog counter kept in step. Used by the worker entry point and by in-process tests; `close` drains and
- * disconnects. The metrics are recorded here and served by the entry point, so in-process
- * workers of parallel tests do not compete for WORKER_METRICS_PORT.
+ * logging, metrics, and the backlog counter kept in step. Used by the worker entry point
+ * and by in-process tests; `close` drains and disconnects. The metrics are recorded here
+ * and served by the entry point, so in-process workers of parallel tests do not compete
+ * for WORKER_METRICS_PORT.
  */
 import { DelayedError, type Job, type Processor, type Worker } from 'bullmq';
 import type { Knex } from 'knex';

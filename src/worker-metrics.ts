@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics of a worker process (SPEC §4.5): job duration and failures by queue,
- * jobs per batch, events persisted and folded, the process's default metrics, and the small HTTP listener
- * that serves them on WORKER_METRICS_PORT (a worker has no other HTTP surface).
+ * jobs per batch, events persisted and folded, the process's default metrics, and the
+ * small HTTP listener that serves them on WORKER_METRICS_PORT (a worker has no other HTTP
+ * surface).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
