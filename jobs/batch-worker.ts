@@ -15,8 +15,11 @@
  * start the next batch; a batch stops growing at `maxSize` (events, say), since full jobs
  * gain nothing from sharing a write.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
+import { Linger } from '../src/ingest/linger';
 
 /** What became of one job of a batch: its result, or the error it fails with. */
 export type Outcome = { result: unknown } | { error: Error };
@@ -27,6 +30,11 @@ export type BatchProcessor = (jobs: readonly Job[]) => Promise<Outcome[]>;
 export interface BatchOptions {
   /** How old the first job of a batch is when the batch is taken, at least (ms). */
   lingerMs: number;
+  /**
+   * Take the batch at once when no other job is expected before the linger is over (light
+   * traffic): neither the wait nor the extra fetch would gather anything.
+   */
+  adaptive?: boolean;
   /** The most jobs in one batch. */
   maxJobs: number;
   /** No more jobs join a batch once their sizes add up to this (with `sizeOf`). */
@@ -41,6 +49,12 @@ export interface BatchOptions {
 
 /** The most jobs asked for in one round trip, after the first. */
 const MAX_FETCH_ROUND = 64;
+
+const CLEAR_MARKER = readFileSync(path.join(__dirname, 'clear-queue-marker.lua'), 'utf8');
+
+type MarkerRedis = {
+  clearQueueMarker(wait: string, prioritized: string, marker: string): Promise<number>;
+};
 
 /** Runs `process` on each job; the outcomes in the jobs' order, never a rejection. */
 export function outcomesOf(
@@ -70,6 +84,8 @@ export class BatchWorker extends Worker {
   private fetching: Promise<void> | undefined;
   private onTaken: (() => void) | undefined;
   private fetchError: Error | undefined;
+  /** The jobs' arrival rate, as taken by this worker. */
+  private readonly arrivals: Linger;
 
   constructor(
     name: string,
@@ -91,6 +107,7 @@ export class BatchWorker extends Worker {
     this.tokens = 0;
     this.lastExtra = 1;
     this.taken = [];
+    this.arrivals = new Linger(batch.lingerMs, batch.adaptive ?? false);
     if (opts.autorun !== false) this.run().catch((error) => this.emit('error', error));
   }
 
@@ -100,6 +117,7 @@ export class BatchWorker extends Worker {
     this.running = true;
     try {
       if (this.closing) return;
+      (await this.client).defineCommand('clearQueueMarker', { numberOfKeys: 3, lua: CLEAR_MARKER });
       await this.startStalledCheckTimer();
       if (!this.opts.skipLockRenewal) this.lockManager.start();
       // close() waits for this loop, after cutting its blocking wait short.
@@ -120,6 +138,13 @@ export class BatchWorker extends Worker {
       if (this.closing && this.taken.length === 0 && this.fetching === undefined) {
         if (inFlight.size === 0) break;
         // A job finishing now may still hand over the next one it took: wait and look again.
+        await Promise.race(inFlight);
+        continue;
+      }
+      if (inFlight.size > 0 && this.taken.length === 0 && this.quiet()) {
+        // Light traffic: each job in flight takes the next waiting one as it finishes, or
+        // finds none and the next fetch blocks at once. Asking Redis now as well would
+        // mostly find nothing: a script call, and a wake-up of both, wasted per job.
         await Promise.race(inFlight);
         continue;
       }
@@ -147,7 +172,7 @@ export class BatchWorker extends Worker {
     this.fetching ??= this.getNextJob(this.token())
       .then(
         (job) => {
-          if (job) this.taken.push(job);
+          if (job) this.took([job]);
         },
         (error: Error) => {
           this.fetchError = error;
@@ -174,9 +199,16 @@ export class BatchWorker extends Worker {
     await this.nextTaken();
     const first = this.taken[0];
     if (first === undefined) return [];
-    const wait = first.timestamp + this.batch.lingerMs - Date.now();
-    if (wait > 0) await this.waitOrClose(wait);
     const { maxJobs, maxSize = Infinity, sizeOf = () => 1 } = this.batch;
+    const wait = first.timestamp + this.batch.lingerMs - Date.now();
+    // Light traffic: no other job is expected to have come by the time the batch would be
+    // taken (the linger's end, or now if the first job is older), so neither the wait nor
+    // a fetch would gather anything. An older first job may have others behind it: look.
+    const now = performance.now();
+    if (this.arrivals.nothingMoreBy(now + this.batch.lingerMs - Math.min(wait, 0), now)) {
+      return this.tookAll(this.taken.splice(0, maxJobs));
+    }
+    if (wait > 0) await this.waitOrClose(wait);
     const jobs = this.taken.splice(0, maxJobs);
     let total = jobs.reduce((sum, job) => sum + sizeOf(job), 0);
     // Then rounds of parallel fetches: as many as the last batch took, doubling while they
@@ -188,12 +220,32 @@ export class BatchWorker extends Worker {
         Array.from({ length: round }, () => this.getNextJob(this.token(), { block: false })),
       );
       const found = fetched.filter((job): job is Job => job !== undefined);
+      if (found.length > 0) this.arrivals.arrived(found.length, performance.now());
       jobs.push(...found);
       total += found.reduce((sum, job) => sum + sizeOf(job), 0);
-      if (found.length < round) break;
+      if (found.length < round) return this.tookAll(jobs);
       size *= 2;
     }
     this.lastExtra = jobs.length - 1;
+    return jobs;
+  }
+
+  /**
+   * A batch that took every job waiting: clears the marker BullMQ set again as it took
+   * them (clear-queue-marker.lua), so that the next blocking fetch waits for a new job
+   * instead of waking at once to find none. Sent beside the batch's own first command.
+   */
+  private tookAll(jobs: Job[]): Job[] {
+    this.lastExtra = jobs.length - 1;
+    void this.client
+      .then((client) =>
+        (client as unknown as MarkerRedis).clearQueueMarker(
+          this.keys.wait!,
+          this.keys.prioritized!,
+          this.keys.marker!,
+        ),
+      )
+      .catch(() => undefined);
     return jobs;
   }
 
@@ -215,7 +267,7 @@ export class BatchWorker extends Worker {
         jobs.map(async (job) => {
           const next = await this.processJob(job, job.token!, () => !this.closing);
           if (next) {
-            this.taken.push(next);
+            this.took([next]);
             this.notifyTaken();
           }
         }),
@@ -223,6 +275,18 @@ export class BatchWorker extends Worker {
     } finally {
       for (const job of jobs) this.outcomes.delete(job.id!);
     }
+  }
+
+  /** True when no job is expected within the linger (light traffic; never without `adaptive`). */
+  private quiet(): boolean {
+    const now = performance.now();
+    return this.arrivals.nothingMoreBy(now + this.batch.lingerMs, now);
+  }
+
+  /** Jobs taken by a fetch of their own, or handed over by a finishing job. */
+  private took(jobs: Job[]): void {
+    this.arrivals.arrived(jobs.length, performance.now());
+    this.taken.push(...jobs);
   }
 
   /** Waits `ms`, or less if the worker starts closing (its batch is then processed at once). */

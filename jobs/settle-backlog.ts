@@ -1,7 +1,8 @@
 /**
  * Keeps the backpressure counters in step with the queues: after each job that finished
  * (completed, or failed for good), its events leave the backlog, and an empty queue resets
- * the counter (see settle-backlog.lua for why). A batch's jobs are settled together.
+ * the counter (see settle-backlog.lua for why). The jobs that finish within SETTLE_DELAY_MS
+ * of each other are settled together.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,9 +28,15 @@ export interface BacklogSettler {
 }
 
 /**
- * Settles finished jobs in their queue's backlog counter. The jobs of one queue that finish
- * in the same turn of the event loop (a batch) are settled by one script call.
+ * How long a finished job's events may stay counted before they are settled. The jobs that
+ * finish meanwhile, on any queue, are settled together (one script call per queue, sent at
+ * once): under light traffic that is one wake-up of the worker and of Redis for several
+ * batches, not one for each (docs/performance.md#cost-at-real-rates). The counter reads up
+ * to this much high, which only ever makes the backpressure a little early.
  */
+export const SETTLE_DELAY_MS = 50;
+
+/** Settles finished jobs in their queue's backlog counter, SETTLE_DELAY_MS after they finish. */
 export function createBacklogSettler(redis: RedisClient, keys: RedisKeys): BacklogSettler {
   redis.defineCommand('settleBacklog', { lua: SCRIPT });
   const settling = redis as SettlingRedis;
@@ -46,26 +53,41 @@ export function createBacklogSettler(redis: RedisClient, keys: RedisKeys): Backl
       events,
     );
   };
-  const due = new Map<Worker, { events: number; settled: Promise<number> }>();
+  interface Due {
+    events: number;
+    resolve: (sent: Promise<number>) => void;
+    settled: Promise<number>;
+  }
+  let due = new Map<Worker, Due>();
+  let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<unknown>>();
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const sending = due;
+    due = new Map();
+    for (const [worker, entry] of sending) {
+      const sent = send(worker, entry.events);
+      const tracked = sent.catch(() => undefined);
+      inFlight.add(tracked);
+      void tracked.finally(() => inFlight.delete(tracked));
+      entry.resolve(sent);
+    }
+  };
   return {
     settle(worker, job) {
       let entry = due.get(worker);
       if (entry === undefined) {
-        const next = { events: 0, settled: Promise.resolve(0) };
-        next.settled = new Promise((resolve) => setImmediate(resolve)).then(() => {
-          due.delete(worker);
-          return send(worker, next.events);
-        });
-        const tracked = next.settled.catch(() => undefined);
-        inFlight.add(tracked);
-        void tracked.finally(() => inFlight.delete(tracked));
-        due.set(worker, (entry = next));
+        let resolve!: Due['resolve'];
+        const settled = new Promise<number>((r) => (resolve = r));
+        due.set(worker, (entry = { events: 0, resolve, settled }));
+        timer ??= setTimeout(flush, SETTLE_DELAY_MS);
       }
       entry.events += eventCount(job);
       return entry.settled;
     },
     async drain() {
+      flush();
       await Promise.all(inFlight);
     },
   };

@@ -1,6 +1,7 @@
 /**
- * The recency job's guard against erased users (docs/data-lifecycle.md), read once per job
- * or once per batch of jobs before the fold (one HMGET of the erasure marks of their users):
+ * The recency job's guard against erased users (docs/data-lifecycle.md). On one Redis the
+ * fold script applies it itself (update-recency.lua); on a cluster the erasure marks of the
+ * jobs' users are read before the fold, once per job or once per batch (one HMGET):
  * - a user with an erasure in progress: the whole job waits (moved to the delayed set,
  *   not counted as an attempt) until the erasure is done, so that nothing folds into the
  *   keys the erasure is deleting, and the user's newer events are folded after it;
@@ -24,6 +25,12 @@ export function readErasureGuard(
   return readErasureMarks(redis, keys, [...new Set(events.map((event) => event.user_id))]);
 }
 
+/** Holds the job back until the erasure of one of its users is done: never resolves. */
+export async function holdBackForErasure(job: Job, token: string | undefined): Promise<never> {
+  await job.moveToDelayed(Date.now() + ERASURE_WAIT_MS, token);
+  throw new DelayedError();
+}
+
 /**
  * The job's events the marks let through; holds the job back if one of its users is being
  * erased.
@@ -35,8 +42,7 @@ export async function applyErasureGuard(
   token: string | undefined,
 ): Promise<readonly QueuedEvent[]> {
   if (events.some((event) => marks.erasing.has(event.user_id))) {
-    await job.moveToDelayed(Date.now() + ERASURE_WAIT_MS, token);
-    throw new DelayedError();
+    return holdBackForErasure(job, token);
   }
   if (marks.erasedUpTo.size === 0) return events;
   return events.filter((event) => event.received_at > (marks.erasedUpTo.get(event.user_id) ?? -1));

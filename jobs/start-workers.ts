@@ -79,6 +79,7 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
       prefix: config.queuePrefix,
       batch: {
         lingerMs: config.workerLingerMs[name],
+        adaptive: config.workerLingerAdaptive,
         maxJobs: config.workerBatchMaxJobs,
         // Jobs that are already full (a backlog) gain nothing from sharing a write.
         maxSize: config.ingestMaxEventsPerJob,

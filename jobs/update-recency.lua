@@ -10,19 +10,25 @@
     ARGV[3]     session TTL, ms (from this write); also how long a view's marker is kept
     ARGV[4]     S, the number of session entries
     ARGV[5]     now, ms (the markers' arrival time)
-    ARGV[6..]   7 per session entry: event_id, event_type, game_id ('' when none),
-                occurred_at (ms), time_spent ('' when none), user_id, referrer_page;
-                then 3 per view entry: event_id, game_id, occurred_at (ms)
+    ARGV[6]     '1' when the last key is the erasure marks (src/erasure/erasure-marks.ts):
+                the script is then the erasure guard too (one Redis, where it reaches them)
+    ARGV[7..]   8 per session entry: event_id, event_type, game_id ('' when none),
+                occurred_at (ms), time_spent ('' when none), user_id, referrer_page,
+                received_at (ms); then 5 per view entry: event_id, game_id, occurred_at
+                (ms), user_id, received_at (ms)
 
     KEYS[1..S]  session hash of session entry i
     KEYS[S+2j-1], KEYS[S+2j]
                 recently-viewed sorted set of view entry j's user (game id -> event time),
                 and that user's view markers (event id -> arrival time, ms)
+    KEYS[last]  with ARGV[6] = '1': the erasure marks hash
 
   Output:
     the number of session entries applied (events folded). A session entry whose marker
     `e:<event_id>` is already in its session hash, or a view entry whose event id is
     already in its user's markers (a retried job, a resent event), changes nothing.
+    With the guard: -1, and nothing changed, when one of the users is being erased (the
+    caller holds the job back); an entry received up to its user's last erasure is skipped.
 
   Session hash fields (src/session-fields.ts): user_id, start, last, entry_page,
   last_page, views, games, spent, n:<event_type>, e:<event_id>, g:<game_id>.
@@ -32,6 +38,34 @@ local rvTtl = ARGV[2]
 local sessionTtl = ARGV[3]
 local sessions = tonumber(ARGV[4])
 local now = tonumber(ARGV[5])
+local guarded = ARGV[6] == '1'
+local SESSION_ARGS, VIEW_ARGS, FIRST = 8, 5, 6
+local views = (#KEYS - sessions - (guarded and 1 or 0)) / 2
+
+-- The guard: the latest erasure cut-off of each user, or -1 if one is being erased.
+local erasedUpTo = {}
+if guarded then
+  local marks = KEYS[#KEYS]
+  local function check(userId)
+    if erasedUpTo[userId] == nil then
+      if redis.call('HEXISTS', marks, 'p:' .. userId) == 1 then return false end
+      erasedUpTo[userId] = tonumber(redis.call('HGET', marks, 'd:' .. userId) or '-1')
+    end
+    return true
+  end
+  for i = 1, sessions do
+    if not check(ARGV[FIRST + (i - 1) * SESSION_ARGS + 6]) then return -1 end
+  end
+  for j = 1, views do
+    if not check(ARGV[FIRST + sessions * SESSION_ARGS + (j - 1) * VIEW_ARGS + 4]) then
+      return -1
+    end
+  end
+end
+local function erased(userId, receivedAt)
+  local upTo = erasedUpTo[userId]
+  return upTo ~= nil and tonumber(receivedAt) <= upTo
+end
 
 local applied = 0
 local touchedSessions = {}
@@ -39,12 +73,13 @@ local touchedLists = {}
 
 for i = 1, sessions do
   local sessionKey = KEYS[i]
-  local a = 5 + (i - 1) * 7
+  local a = FIRST + (i - 1) * SESSION_ARGS
   local eventId, eventType, gameId = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
   local occurredAt, timeSpent = ARGV[a + 4], ARGV[a + 5]
   local userId, referrer = ARGV[a + 6], ARGV[a + 7]
 
-  if redis.call('HSETNX', sessionKey, 'e:' .. eventId, 1) == 1 then
+  if not erased(userId, ARGV[a + 8])
+    and redis.call('HSETNX', sessionKey, 'e:' .. eventId, 1) == 1 then
     applied = applied + 1
     touchedSessions[sessionKey] = true
     local t = tonumber(occurredAt)
@@ -72,13 +107,13 @@ for i = 1, sessions do
   end
 end
 
-local views = (#KEYS - sessions) / 2
-local v = 5 + sessions * 7
+local v = FIRST + sessions * SESSION_ARGS
 for j = 1, views do
   local listKey, markersKey = KEYS[sessions + 2 * j - 1], KEYS[sessions + 2 * j]
-  local b = v + (j - 1) * 3
+  local b = v + (j - 1) * VIEW_ARGS
   local eventId, gameId, occurredAt = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
-  if redis.call('ZADD', markersKey, 'NX', now, eventId) == 1 then
+  if not erased(ARGV[b + 4], ARGV[b + 5])
+    and redis.call('ZADD', markersKey, 'NX', now, eventId) == 1 then
     -- GT: a view older than the one already listed for this game never moves it back.
     redis.call('ZADD', listKey, 'GT', occurredAt, gameId)
     touchedLists[listKey] = markersKey

@@ -8,8 +8,10 @@
  *         session effects guarded by its marker in the session hash, its view of a game by
  *         its marker in the user's view markers. A job cut short between two calls is
  *         retried whole, and the calls that were applied change nothing the second time.
- *         Before it, the erasure guard (skip-erased-events.ts): events of erased users are
- *         left out, and a job with a user being erased waits until that erasure is done.
+ *         The erasure guard (skip-erased-events.ts) comes with it: events of erased users
+ *         are left out, and a job with a user being erased waits until that erasure is
+ *         done. On one Redis the script reads the marks itself; on a cluster, where they
+ *         are in another slot, they are read first (once per batch).
  * Fails:  Redis unreachable → throws, BullMQ retries; an invalid payload → UnrecoverableError.
  */
 import { readFileSync } from 'node:fs';
@@ -22,7 +24,12 @@ import type { RedisKeys } from '../src/redis-keys';
 import { SESSION_TTL_MS } from '../src/session-fields';
 import { outcomesOf, type BatchProcessor } from './batch-worker';
 import { eventsOrNone, readEventsJob, readEventsJobs } from './read-events-job';
-import { applyErasureGuard, readErasureGuard, skipErasedEvents } from './skip-erased-events';
+import {
+  applyErasureGuard,
+  holdBackForErasure,
+  readErasureGuard,
+  skipErasedEvents,
+} from './skip-erased-events';
 
 const SCRIPT = readFileSync(path.join(__dirname, 'update-recency.lua'), 'utf8');
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -67,12 +74,16 @@ export function groupBySlot(
   return [...groups.values()];
 }
 
-/** The script's KEYS and ARGV for one group (see the header of update-recency.lua). */
+/**
+ * The script's KEYS and ARGV for one group (see the header of update-recency.lua); with
+ * `guarded`, the script reads the erasure marks itself (one Redis only: on a cluster they
+ * are in another slot).
+ */
 export function scriptArguments(
   { sessions, views }: SlotGroup,
   keys: RedisKeys,
   options: RecencyOptions,
-  now = Date.now(),
+  { now = Date.now(), guarded = false } = {},
 ) {
   const scriptKeys: string[] = [];
   const args: Array<string | number> = [
@@ -81,6 +92,7 @@ export function scriptArguments(
     SESSION_TTL_MS,
     sessions.length,
     now,
+    guarded ? '1' : '0',
   ];
   for (const event of sessions) {
     scriptKeys.push(keys.session(event.session_id));
@@ -92,63 +104,87 @@ export function scriptArguments(
       event.time_spent ?? '',
       event.user_id,
       event.referrer_page,
+      event.received_at,
     );
   }
   for (const event of views) {
     scriptKeys.push(keys.recentlyViewed(event.user_id), keys.recentlyViewedMarkers(event.user_id));
-    args.push(event.event_id, event.game_id!, event.occurred_at);
+    args.push(event.event_id, event.game_id!, event.occurred_at, event.user_id, event.received_at);
   }
+  if (guarded) scriptKeys.push(keys.erasures());
   return { scriptKeys, args };
 }
 
-/** Folds events: one script call per slot their keys fall in; resolves to the events applied. */
+/**
+ * Folds a job's events: one script call per slot their keys fall in; resolves to the events
+ * applied. On one Redis the erasure guard is the script's too (`guarded` below); on a
+ * cluster the caller applies it first, from marks it read (skip-erased-events.ts).
+ */
 function createFolder(redis: RedisClient, keys: RedisKeys, options: RecencyOptions) {
   redis.defineCommand('foldEvents', { lua: SCRIPT });
   const folding = redis as FoldingRedis;
   // One Redis runs any script over any keys; a cluster only over the keys of one slot.
-  const slotOf = isCluster(redis) ? calculateSlot : () => 0;
-  return async (events: readonly QueuedEvent[]): Promise<number> => {
-    if (events.length === 0) return 0;
-    const applied = await Promise.all(
-      groupBySlot(events, keys, slotOf).map((group) => {
-        const { scriptKeys, args } = scriptArguments(group, keys, options);
-        return folding.foldEvents(scriptKeys.length, ...scriptKeys, ...args);
-      }),
-    );
-    return applied.reduce((sum, count) => sum + count, 0);
+  const cluster = isCluster(redis);
+  const slotOf = cluster ? calculateSlot : () => 0;
+  return {
+    /** True when `fold` applies the erasure guard itself. */
+    guards: !cluster,
+    /**
+     * The events applied. With the guard, a job with a user being erased is held back
+     * (skip-erased-events.ts) and nothing of it is folded.
+     */
+    async fold(events: readonly QueuedEvent[], job?: Job, token?: string): Promise<number> {
+      if (events.length === 0) return 0;
+      const guarded = !cluster && job !== undefined;
+      const applied = await Promise.all(
+        groupBySlot(events, keys, slotOf).map((group) => {
+          const { scriptKeys, args } = scriptArguments(group, keys, options, { guarded });
+          return folding.foldEvents(scriptKeys.length, ...scriptKeys, ...args);
+        }),
+      );
+      if (guarded && applied[0] === ERASING) return holdBackForErasure(job, token);
+      return applied.reduce((sum, count) => sum + count, 0);
+    },
   };
 }
+
+/** What the guarded fold script answers for a job with a user being erased. */
+const ERASING = -1;
 
 export function createRecencyProcessor(
   redis: RedisClient,
   keys: RedisKeys,
   options: RecencyOptions,
 ) {
-  const fold = createFolder(redis, keys, options);
+  const { guards, fold } = createFolder(redis, keys, options);
   return async function updateRecency(job: Job, token?: string): Promise<{ applied: number }> {
-    const events = await skipErasedEvents(redis, keys, readEventsJob(job), job, token);
-    return { applied: await fold(events) };
+    const events = readEventsJob(job);
+    if (guards) return { applied: await fold(events, job, token) };
+    return { applied: await fold(await skipErasedEvents(redis, keys, events, job, token)) };
   };
 }
 
 /**
- * The recency jobs of a batch: one read of the erasure marks for all their users, then each
- * job's fold, sent together (one round trip for the batch), so each job keeps its own
- * outcome: a job held back by an erasure, or with an invalid payload, does not hold back
- * the others.
+ * The recency jobs of a batch, each folded with its own outcome (sent together: one round
+ * trip for the batch): a job held back by an erasure, or with an invalid payload, does not
+ * hold back the others. On a cluster the erasure marks of all their users are read first,
+ * in one HMGET.
  */
 export function createRecencyBatchProcessor(
   redis: RedisClient,
   keys: RedisKeys,
   options: RecencyOptions,
 ): BatchProcessor {
-  const fold = createFolder(redis, keys, options);
+  const { guards, fold } = createFolder(redis, keys, options);
   return async (jobs) => {
     const read = readEventsJobs(jobs);
-    const marks = await readErasureGuard(redis, keys, read.flatMap(eventsOrNone));
+    const marks = guards
+      ? undefined
+      : await readErasureGuard(redis, keys, read.flatMap(eventsOrNone));
     return outcomesOf(jobs, async (job, i) => {
       const events = read[i]!;
       if (events instanceof Error) throw events;
+      if (marks === undefined) return { applied: await fold(events, job, job.token) };
       return { applied: await fold(await applyErasureGuard(marks, events, job, job.token)) };
     });
   };

@@ -41,6 +41,7 @@ const EnvSchema = Type.Object({
   WORKER_BATCH_MAX_JOBS: Int(32, 1, 1000),
   RECENCY_LINGER_MS: Int(4, 0, 60_000),
   PERSIST_LINGER_MS: Int(250, 0, 60_000),
+  WORKER_LINGER_ADAPTIVE: Bool(true),
   WORKER_METRICS_PORT: Int(9100, 0, 65535),
   ADMIN_USER: Type.String({ default: '' }),
   ADMIN_PASSWORD: Type.String({ default: '' }),
@@ -83,6 +84,8 @@ export interface Config {
   workerBatchMaxJobs: number;
   /** Per queue, how old a batch's first job is before the worker takes the batch (ms). */
   workerLingerMs: Record<QueueName, number>;
+  /** Take a batch before its linger is over when no other job is expected in time. */
+  workerLingerAdaptive: boolean;
   workerMetricsPort: number;
   adminUser: string;
   adminPassword: string;
@@ -203,6 +206,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: env.WORKER_CONCURRENCY,
     workerBatchMaxJobs: env.WORKER_BATCH_MAX_JOBS,
     workerLingerMs: { persist: env.PERSIST_LINGER_MS, recency: env.RECENCY_LINGER_MS },
+    workerLingerAdaptive: env.WORKER_LINGER_ADAPTIVE,
     workerMetricsPort: env.WORKER_METRICS_PORT,
     adminUser: env.ADMIN_USER,
     adminPassword: env.ADMIN_PASSWORD,

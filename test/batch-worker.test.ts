@@ -2,8 +2,12 @@
  * The workers take their jobs in batches (jobs/batch-worker.ts): jobs waiting together are
  * processed as one batch and still each completed with its own result; a job that can never
  * succeed fails alone, the rest of its batch is stored; a worker stopped while a batch
- * lingers processes that batch before it closes. Outcomes only, never how long they took.
+ * lingers processes that batch before it closes; with the adaptive linger a lone job does
+ * not wait for it, and a backlog still forms batches; the queue's marker is cleared only
+ * when nothing waits. Outcomes only, never how long they took.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import test from 'ava';
 import type { Job } from 'bullmq';
 import { startWorkers, type RunningWorkers } from '../jobs/start-workers';
@@ -17,6 +21,7 @@ import { startPipeline, type Pipeline } from './helpers/pipeline';
 import { failedJobs, waitForDrain } from './helpers/queue-state';
 
 const NOW = new Date().toISOString();
+const CLEAR_MARKER = readFileSync(path.join(__dirname, '../jobs/clear-queue-marker.lua'), 'utf8');
 
 /** A pipeline whose workers the test starts itself, once its jobs are queued. */
 async function pipelineWithoutWorkers(
@@ -124,6 +129,8 @@ test('a worker stopped while its batch lingers processes the batch before it clo
   const { api, startWorkers, stopWorkers } = await pipelineWithoutWorkers(t, {
     PERSIST_LINGER_MS: '60000',
     RECENCY_LINGER_MS: '60000',
+    // Else a lone job is taken at once (the test below).
+    WORKER_LINGER_ADAPTIVE: 'false',
   });
   startWorkers();
   const jobs = await addToBoth(api, [queuedEventAt(NOW), queuedEventAt(NOW)]);
@@ -140,4 +147,62 @@ test('a worker stopped while its batch lingers processes the batch before it clo
   for (const name of QUEUE_NAMES) {
     t.is(await (await api.deps.queues[name].getJob(jobs[name].id!))?.getState(), 'completed', name);
   }
+});
+
+test('with the adaptive linger a lone job is processed at once, whatever the linger', async (t) => {
+  // A linger far longer than the test: nothing but the adaptive rule can end it.
+  const { api, startWorkers } = await pipelineWithoutWorkers(t, {
+    PERSIST_LINGER_MS: '60000',
+    RECENCY_LINGER_MS: '60000',
+  });
+  const workers = startWorkers();
+  const jobs = await addToBoth(api, [queuedEventAt(NOW), queuedEventAt(NOW)]);
+  await waitForDrain(api.deps.queues);
+
+  t.is(await rowCount(api), 2);
+  for (const name of QUEUE_NAMES) {
+    t.deepEqual(
+      await (await api.deps.queues[name].getJob(jobs[name].id!))?.getState(),
+      'completed',
+    );
+    t.deepEqual(await batches(workers, name), { batches: 1, jobs: 1 }, name);
+  }
+});
+
+test('with the adaptive linger a backlog is still taken in batches', async (t) => {
+  const { api, startWorkers } = await pipelineWithoutWorkers(t, {
+    PERSIST_LINGER_MS: '1000',
+    RECENCY_LINGER_MS: '1000',
+  });
+  for (let i = 0; i < 40; i++) await addToBoth(api, [queuedEventAt(NOW, { user_id: 100 + i })]);
+  const workers = startWorkers();
+  await waitForDrain(api.deps.queues);
+
+  t.is(await rowCount(api), 40);
+  for (const queue of QUEUE_NAMES) {
+    const taken = await batches(workers, queue);
+    t.is(taken.jobs, 40, `${queue}: every job went through a batch`);
+    t.true(taken.batches < taken.jobs, `${queue}: ${taken.batches} batches held more than one job`);
+  }
+});
+
+test('the queue marker is cleared only when no job is waiting, and a delay marker is kept', async (t) => {
+  // BullMQ sets the marker again each time it takes a job; a worker that took them all
+  // clears it, so that its blocking fetch waits for a new job (clear-queue-marker.lua).
+  const { api } = await pipelineWithoutWorkers(t, {});
+  const queue = api.deps.queues.recency;
+  const { wait, prioritized, marker } = queue.keys;
+  const clear = () =>
+    api.deps.redis.eval(CLEAR_MARKER, 3, wait!, prioritized!, marker!) as Promise<number>;
+  await queue.add(EVENTS_JOB, { events: [queuedEventAt(NOW)] }, JOB_OPTIONS);
+
+  t.is(await clear(), 0, 'a job is waiting');
+  t.not(await api.deps.redis.zscore(marker!, '0'), null);
+
+  await queue.drain();
+  const delayedUntil = Date.now() + 60_000;
+  await api.deps.redis.zadd(marker!, 0, '0', delayedUntil, '1');
+  t.is(await clear(), 1, 'nothing waits');
+  t.is(await api.deps.redis.zscore(marker!, '0'), null);
+  t.is(Number(await api.deps.redis.zscore(marker!, '1')), delayedUntil);
 });
