@@ -48,8 +48,9 @@ if guarded then
   local marks = KEYS[#KEYS]
   local function check(userId)
     if erasedUpTo[userId] == nil then
-      if redis.call('HEXISTS', marks, 'p:' .. userId) == 1 then return false end
-      erasedUpTo[userId] = tonumber(redis.call('HGET', marks, 'd:' .. userId) or '-1')
+      local mark = redis.call('HMGET', marks, 'p:' .. userId, 'd:' .. userId)
+      if mark[1] then return false end
+      erasedUpTo[userId] = tonumber(mark[2] or '-1')
     end
     return true
   end
