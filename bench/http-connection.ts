@@ -22,6 +22,8 @@ export class HttpConnection {
   private received = '';
   private waiting: Waiting | undefined;
   closed = false;
+  /** When the last answer arrived (performance.now()), or the connection opened. */
+  idleSince = performance.now();
 
   constructor(
     private readonly host: string,
@@ -72,6 +74,7 @@ export class HttpConnection {
     this.received = this.received.slice(end);
     const waiting = this.waiting;
     this.waiting = undefined;
+    this.idleSince = performance.now();
     // "HTTP/1.1 202 Accepted": the status is the three digits after the version.
     waiting?.resolve(Number(head.slice(9, 12)));
   }

@@ -11,6 +11,11 @@ import { HttpConnection } from './http-connection';
 import type { LoadOptions, RunningLoad } from './load';
 
 const PACED_CONNECTIONS = 200;
+/**
+ * A connection idle this long is closed, not reused: the servers close theirs after 5 s
+ * (Node's keep-alive timeout), and a request written as the server closes fails.
+ */
+const IDLE_MAX_MS = 4_000;
 
 export function startPacedLoad(
   options: Omit<LoadOptions, 'connections'> & { overallRate: number },
@@ -62,7 +67,9 @@ export function startPacedLoad(
   const take = (): HttpConnection | undefined => {
     while (idle.length > 0) {
       const connection = idle.pop()!;
-      if (!connection.closed) return connection;
+      if (connection.closed) continue;
+      if (performance.now() - connection.idleSince < IDLE_MAX_MS) return connection;
+      connection.close();
     }
     return inFlight < PACED_CONNECTIONS ? new HttpConnection(target.hostname, port) : undefined;
   };

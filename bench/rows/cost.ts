@@ -107,7 +107,8 @@ async function measureRate(ctx: BenchContext, rate: number) {
     ingestP99Ms: result.p99Ms,
     freshnessP99Ms: percentileMs(freshness, 99),
     probes: freshness.length,
-    failures: result.non2xx + result.errors,
+    refused: result.non2xx,
+    errors: result.errors,
   };
 }
 
@@ -165,7 +166,8 @@ export async function measureCost(
           `${Math.round(run.acceptedPerSec).toLocaleString('en-US')} events/s accepted; ` +
           OWNERS.map((who) => `${who} ${cpuPerEvent[who].toFixed(0)}`).join(', ') +
           ' µs' +
-          (run.failures > 0 ? `; ${run.failures} requests failed` : ''),
+          (run.refused > 0 ? `; ${run.refused} requests refused (not 2xx)` : '') +
+          (run.errors > 0 ? `; ${run.errors} requests lost to connection errors` : ''),
       },
       { row, label: 'events per job', unit: '', values: [run.eventsPerJob] },
       {
