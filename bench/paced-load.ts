@@ -18,7 +18,11 @@ const PACED_CONNECTIONS = 200;
 const IDLE_MAX_MS = 4_000;
 
 export function startPacedLoad(
-  options: Omit<LoadOptions, 'connections'> & { overallRate: number },
+  options: Omit<LoadOptions, 'connections'> & {
+    overallRate: number;
+    /** Latencies of the requests sent in the first this many seconds (a warm-up) are left out. */
+    latencyAfterS?: number;
+  },
 ): RunningLoad {
   const { url, body, path, overallRate, eventsPerRequest = 1 } = options;
   const method = options.method ?? 'GET';
@@ -35,6 +39,7 @@ export function startPacedLoad(
   let stopped = false;
   const started = performance.now();
   const durationMs = (options.durationS ?? 10) * 1_000;
+  const latencyFrom = started + (options.latencyAfterS ?? 0) * 1_000;
 
   const send = (connection: HttpConnection) => {
     sent += 1;
@@ -45,7 +50,9 @@ export function startPacedLoad(
         inFlight -= 1;
         if (status >= 200 && status < 300) {
           ok += 1;
-          latency.record(Math.max(1, Math.round((performance.now() - at) * 1_000)));
+          if (at >= latencyFrom) {
+            latency.record(Math.max(1, Math.round((performance.now() - at) * 1_000)));
+          }
         } else {
           non2xx += 1;
         }

@@ -72,6 +72,8 @@ async function measureRate(ctx: BenchContext, rate: number) {
     body: () => eventJson(),
     overallRate: rate,
     durationS: options.warmupSeconds + heldS + probeS,
+    // The ingest p99 is the held period's (and the probes'), as the CPU is.
+    latencyAfterS: options.warmupSeconds,
   });
   const postgresCpu = postgresCpuReader(service.env);
   await postgresCpu();
