@@ -14,12 +14,18 @@
  * BullMQ's own loop does (a backlog drains at one script per job), and the jobs taken so
  * start the next batch; a batch stops growing at `maxSize` (events, say), since full jobs
  * gain nothing from sharing a write.
+ *
+ * With `adaptive`, light traffic costs no more wake-ups than it must. When no other job is
+ * expected before the batch would be taken (the rule of src/ingest/linger.ts, fed with the
+ * gaps between the jobs this worker takes), a job is taken alone at once, and the next
+ * fetch is left to the finishing job. The queue's marker, which BullMQ sets again each
+ * time it takes a job, is cleared once nothing waits (clear-queue-marker.lua), so an idle
+ * worker wakes for a new job only.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
 import { Linger } from '../src/ingest/linger';
+import { queueMarkerClearer } from './clear-queue-marker';
 
 /** What became of one job of a batch: its result, or the error it fails with. */
 export type Outcome = { result: unknown } | { error: Error };
@@ -49,12 +55,6 @@ export interface BatchOptions {
 
 /** The most jobs asked for in one round trip, after the first. */
 const MAX_FETCH_ROUND = 64;
-
-const CLEAR_MARKER = readFileSync(path.join(__dirname, 'clear-queue-marker.lua'), 'utf8');
-
-type MarkerRedis = {
-  clearQueueMarker(wait: string, prioritized: string, marker: string): Promise<number>;
-};
 
 /** Runs `process` on each job; the outcomes in the jobs' order, never a rejection. */
 export function outcomesOf(
@@ -86,6 +86,7 @@ export class BatchWorker extends Worker {
   private fetchError: Error | undefined;
   /** The jobs' arrival rate, as taken by this worker. */
   private readonly arrivals: Linger;
+  private clearMarker: (() => Promise<number>) | undefined;
 
   constructor(
     name: string,
@@ -117,7 +118,7 @@ export class BatchWorker extends Worker {
     this.running = true;
     try {
       if (this.closing) return;
-      (await this.client).defineCommand('clearQueueMarker', { numberOfKeys: 3, lua: CLEAR_MARKER });
+      this.clearMarker = await queueMarkerClearer(this);
       await this.startStalledCheckTimer();
       if (!this.opts.skipLockRenewal) this.lockManager.start();
       // close() waits for this loop, after cutting its blocking wait short.
@@ -172,7 +173,7 @@ export class BatchWorker extends Worker {
     this.fetching ??= this.getNextJob(this.token())
       .then(
         (job) => {
-          if (job) this.took([job]);
+          if (job) this.took(job);
         },
         (error: Error) => {
           this.fetchError = error;
@@ -237,15 +238,7 @@ export class BatchWorker extends Worker {
    */
   private tookAll(jobs: Job[]): Job[] {
     this.lastExtra = jobs.length - 1;
-    void this.client
-      .then((client) =>
-        (client as unknown as MarkerRedis).clearQueueMarker(
-          this.keys.wait!,
-          this.keys.prioritized!,
-          this.keys.marker!,
-        ),
-      )
-      .catch(() => undefined);
+    void this.clearMarker?.().catch(() => undefined);
     return jobs;
   }
 
@@ -267,7 +260,7 @@ export class BatchWorker extends Worker {
         jobs.map(async (job) => {
           const next = await this.processJob(job, job.token!, () => !this.closing);
           if (next) {
-            this.took([next]);
+            this.took(next);
             this.notifyTaken();
           }
         }),
@@ -283,10 +276,10 @@ export class BatchWorker extends Worker {
     return this.arrivals.nothingMoreBy(now + this.batch.lingerMs, now);
   }
 
-  /** Jobs taken by a fetch of their own, or handed over by a finishing job. */
-  private took(jobs: Job[]): void {
-    this.arrivals.arrived(jobs.length, performance.now());
-    this.taken.push(...jobs);
+  /** A job taken by a fetch of its own, or handed over by a finishing job. */
+  private took(job: Job): void {
+    this.arrivals.arrived(1, performance.now());
+    this.taken.push(job);
   }
 
   /** Waits `ms`, or less if the worker starts closing (its batch is then processed at once). */

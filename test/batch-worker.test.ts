@@ -6,10 +6,9 @@
  * not wait for it, and a backlog still forms batches; the queue's marker is cleared only
  * when nothing waits. Outcomes only, never how long they took.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import test from 'ava';
 import type { Job } from 'bullmq';
+import { queueMarkerClearer } from '../jobs/clear-queue-marker';
 import { startWorkers, type RunningWorkers } from '../jobs/start-workers';
 import type { Config } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -21,7 +20,6 @@ import { startPipeline, type Pipeline } from './helpers/pipeline';
 import { failedJobs, waitForDrain } from './helpers/queue-state';
 
 const NOW = new Date().toISOString();
-const CLEAR_MARKER = readFileSync(path.join(__dirname, '../jobs/clear-queue-marker.lua'), 'utf8');
 
 /** A pipeline whose workers the test starts itself, once its jobs are queued. */
 async function pipelineWithoutWorkers(
@@ -191,18 +189,17 @@ test('the queue marker is cleared only when no job is waiting, and a delay marke
   // clears it, so that its blocking fetch waits for a new job (clear-queue-marker.lua).
   const { api } = await pipelineWithoutWorkers(t, {});
   const queue = api.deps.queues.recency;
-  const { wait, prioritized, marker } = queue.keys;
-  const clear = () =>
-    api.deps.redis.eval(CLEAR_MARKER, 3, wait!, prioritized!, marker!) as Promise<number>;
+  const marker = queue.keys.marker!;
+  const clear = await queueMarkerClearer(queue);
   await queue.add(EVENTS_JOB, { events: [queuedEventAt(NOW)] }, JOB_OPTIONS);
 
   t.is(await clear(), 0, 'a job is waiting');
-  t.not(await api.deps.redis.zscore(marker!, '0'), null);
+  t.not(await api.deps.redis.zscore(marker, '0'), null);
 
   await queue.drain();
   const delayedUntil = Date.now() + 60_000;
-  await api.deps.redis.zadd(marker!, 0, '0', delayedUntil, '1');
+  await api.deps.redis.zadd(marker, 0, '0', delayedUntil, '1');
   t.is(await clear(), 1, 'nothing waits');
-  t.is(await api.deps.redis.zscore(marker!, '0'), null);
-  t.is(Number(await api.deps.redis.zscore(marker!, '1')), delayedUntil);
+  t.is(await api.deps.redis.zscore(marker, '0'), null);
+  t.is(Number(await api.deps.redis.zscore(marker, '1')), delayedUntil);
 });
