@@ -117,7 +117,7 @@ export function scriptArguments(
 
 /**
  * Folds a job's events: one script call per slot their keys fall in; resolves to the events
- * applied. On one Redis the erasure guard is the script's too (`guarded` below); on a
+ * applied. On one Redis the erasure guard is the script's too (given the job); on a
  * cluster the caller applies it first, from marks it read (skip-erased-events.ts).
  */
 function createFolder(redis: RedisClient, keys: RedisKeys, options: RecencyOptions) {
@@ -130,8 +130,9 @@ function createFolder(redis: RedisClient, keys: RedisKeys, options: RecencyOptio
     /** True when `fold` applies the erasure guard itself. */
     guards: !cluster,
     /**
-     * The events applied. With the guard, a job with a user being erased is held back
-     * (skip-erased-events.ts) and nothing of it is folded.
+     * The events applied. Given the `job` they came in (one Redis only), the script is the
+     * erasure guard too: events received up to their user's erasure are skipped, and a
+     * job with a user being erased is held back (skip-erased-events.ts), nothing folded.
      */
     async fold(events: readonly QueuedEvent[], job?: Job, token?: string): Promise<number> {
       if (events.length === 0) return 0;
