@@ -42,7 +42,8 @@ local guarded = ARGV[6] == '1'
 local SESSION_ARGS, VIEW_ARGS, FIRST = 8, 5, 6
 local views = (#KEYS - sessions - (guarded and 1 or 0)) / 2
 
--- The guard: the latest erasure cut-off of each user, or -1 if one is being erased.
+-- The guard: each user's latest erasure cut-off (-1: none); -1 returned at once if one of
+-- the users is being erased.
 local erasedUpTo = {}
 if guarded then
   local marks = KEYS[#KEYS]

@@ -117,8 +117,8 @@ export function scriptArguments(
 
 /**
  * Folds a job's events: one script call per slot their keys fall in; resolves to the events
- * applied. On one Redis the erasure guard is the script's too (given the job); on a
- * cluster the caller applies it first, from marks it read (skip-erased-events.ts).
+ * applied. On one Redis the erasure guard is the script's too; on a cluster the caller
+ * applies it first, from marks it read (skip-erased-events.ts).
  */
 function createFolder(redis: RedisClient, keys: RedisKeys, options: RecencyOptions) {
   redis.defineCommand('foldEvents', { lua: SCRIPT });
@@ -130,13 +130,13 @@ function createFolder(redis: RedisClient, keys: RedisKeys, options: RecencyOptio
     /** True when `fold` applies the erasure guard itself. */
     guards: !cluster,
     /**
-     * The events applied. Given the `job` they came in (one Redis only), the script is the
-     * erasure guard too: events received up to their user's erasure are skipped, and a
-     * job with a user being erased is held back (skip-erased-events.ts), nothing folded.
+     * The events of `job` applied. On one Redis the script is the erasure guard too: events
+     * received up to their user's erasure are skipped, and a job with a user being erased
+     * is held back (skip-erased-events.ts), nothing folded.
      */
-    async fold(events: readonly QueuedEvent[], job?: Job, token?: string): Promise<number> {
+    async fold(events: readonly QueuedEvent[], job: Job, token: string | undefined) {
       if (events.length === 0) return 0;
-      const guarded = !cluster && job !== undefined;
+      const guarded = !cluster;
       const applied = await Promise.all(
         groupBySlot(events, keys, slotOf).map((group) => {
           const { scriptKeys, args } = scriptArguments(group, keys, options, { guarded });
@@ -159,9 +159,9 @@ export function createRecencyProcessor(
 ) {
   const { guards, fold } = createFolder(redis, keys, options);
   return async function updateRecency(job: Job, token?: string): Promise<{ applied: number }> {
-    const events = readEventsJob(job);
-    if (guards) return { applied: await fold(events, job, token) };
-    return { applied: await fold(await skipErasedEvents(redis, keys, events, job, token)) };
+    const read = readEventsJob(job);
+    const events = guards ? read : await skipErasedEvents(redis, keys, read, job, token);
+    return { applied: await fold(events, job, token) };
   };
 }
 
@@ -185,8 +185,8 @@ export function createRecencyBatchProcessor(
     return outcomesOf(jobs, async (job, i) => {
       const events = read[i]!;
       if (events instanceof Error) throw events;
-      if (marks === undefined) return { applied: await fold(events, job, job.token) };
-      return { applied: await fold(await applyErasureGuard(marks, events, job, job.token)) };
+      const guarded = marks ? await applyErasureGuard(marks, events, job, job.token) : events;
+      return { applied: await fold(guarded, job, job.token) };
     });
   };
 }
