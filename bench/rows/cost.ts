@@ -41,6 +41,8 @@ export interface CostPoint {
   ingestP99Ms?: number;
   freshnessP99Ms?: number;
   targetPerEvent?: number;
+  /** The bare Koa app's CPU per request at the same offered rate (the HTTP edge alone), µs. */
+  barePerRequest?: number;
 }
 
 export interface CostResult {
@@ -114,6 +116,37 @@ async function measureRate(ctx: BenchContext, rate: number) {
   };
 }
 
+/**
+ * The floor under the API's share: the bare Koa app (bench/bare-koa.ts) taking the same
+ * single events at the same even rate, alone (the service idles meanwhile). Its CPU per
+ * request is what an HTTP server in Node pays per request at that rate on this machine,
+ * before any queueing; its p99 is the machine's own at that rate.
+ */
+async function measureBare(ctx: BenchContext, rate: number) {
+  const { options, service } = ctx;
+  const heldS = options.quick ? 4 : 12;
+  const load = startPacedLoad({
+    method: 'POST',
+    url: `${service.refUrl}/ingest`,
+    body: () => eventJson(),
+    overallRate: rate,
+    durationS: options.warmupSeconds + heldS,
+    latencyAfterS: options.warmupSeconds,
+  });
+  await sleep(options.warmupSeconds * 1_000);
+  const mark = async () => ({ cpu: await cpuMsOf(service.ref.pid), ok: load.okSoFar() });
+  const marks = [await mark()];
+  for (let i = 1; i <= options.runs; i++) {
+    await sleep((heldS * 1_000) / options.runs);
+    marks.push(await mark());
+  }
+  const result = await load.done;
+  const perRequest = marks
+    .slice(1)
+    .map((m, i) => ((m.cpu - marks[i]!.cpu) * 1_000) / Math.max(1, m.ok - marks[i]!.ok));
+  return { perRequest, p99Ms: result.p99Ms };
+}
+
 const sum = (cpu: Record<CpuOwner, number>) => OWNERS.reduce((total, who) => total + cpu[who], 0);
 
 export async function measureCost(
@@ -133,6 +166,8 @@ export async function measureCost(
 
   for (const rate of COST_RATES) {
     const run = await measureRate(ctx, rate);
+    const bare = await measureBare(ctx, rate);
+    const barePerRequest = median(bare.perRequest);
     const cpuPerEvent = Object.fromEntries(
       OWNERS.map((who) => [who, median(run.windows.map((w) => w[who]))]),
     ) as Record<CpuOwner, number>;
@@ -149,6 +184,7 @@ export async function measureCost(
       ingestP99Ms: run.ingestP99Ms,
       freshnessP99Ms: run.freshnessP99Ms,
       targetPerEvent,
+      barePerRequest,
     });
     const row = `8 cost at ${rate.toLocaleString('en-US')} events/s`;
     measures.push(
@@ -170,6 +206,21 @@ export async function measureCost(
           ' µs' +
           (run.refused > 0 ? `; ${run.refused} requests refused (not 2xx)` : '') +
           (run.errors > 0 ? `; ${run.errors} requests lost to connection errors` : ''),
+      },
+      {
+        row,
+        label: 'API CPU per event',
+        unit: 'µs',
+        values: run.windows.map((w) => w.api),
+        reference: { label: 'bare POST at this rate', values: bare.perRequest },
+      },
+      {
+        row,
+        label: 'bare POST alone at this rate',
+        unit: 'µs',
+        values: bare.perRequest,
+        reference: { label: 'saturated', values: [saturatedTotal] },
+        note: `the bare Koa app's CPU per request, offered the same events evenly; p99 ${bare.p99Ms.toFixed(1)} ms`,
       },
       { row, label: 'events per job', unit: '', values: [run.eventsPerJob] },
       {
