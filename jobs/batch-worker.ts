@@ -41,6 +41,12 @@ export interface BatchOptions {
    * traffic): neither the wait nor the extra fetch would gather anything.
    */
   adaptive?: boolean;
+  /**
+   * With `adaptive`: a batch waits no longer than this much size (with `sizeOf`: events)
+   * takes to arrive at the current rate, so that a linger spent from a latency budget is
+   * long only where traffic is light, and short on a busy queue. Default: no such bound.
+   */
+  targetSize?: number;
   /** The most jobs in one batch. */
   maxJobs: number;
   /** No more jobs join a batch once their sizes add up to this (with `sizeOf`). */
@@ -84,8 +90,10 @@ export class BatchWorker extends Worker {
   private fetching: Promise<void> | undefined;
   private onTaken: (() => void) | undefined;
   private fetchError: Error | undefined;
-  /** The jobs' arrival rate, as taken by this worker. */
+  /** The jobs' arrival rate, as taken by this worker: is another job expected in time? */
   private readonly arrivals: Linger;
+  /** The same arrivals counted by size: how long a batch may wait (`targetSize`). */
+  private readonly sizeArrivals: Linger;
   private clearMarker: (() => Promise<number>) | undefined;
 
   constructor(
@@ -108,7 +116,8 @@ export class BatchWorker extends Worker {
     this.tokens = 0;
     this.lastExtra = 1;
     this.taken = [];
-    this.arrivals = new Linger(batch.lingerMs, batch.adaptive ?? false);
+    this.arrivals = new Linger(batch.lingerMs, batch.adaptive ?? false, Infinity);
+    this.sizeArrivals = new Linger(batch.lingerMs, batch.adaptive ?? false, batch.targetSize);
     if (opts.autorun !== false) this.run().catch((error) => this.emit('error', error));
   }
 
@@ -201,12 +210,13 @@ export class BatchWorker extends Worker {
     const first = this.taken[0];
     if (first === undefined) return [];
     const { maxJobs, maxSize = Infinity, sizeOf = () => 1 } = this.batch;
-    const wait = first.timestamp + this.batch.lingerMs - Date.now();
+    const lingerMs = this.sizeArrivals.lingerMs();
+    const wait = first.timestamp + lingerMs - Date.now();
     // Light traffic: no other job is expected to have come by the time the batch would be
     // taken (the linger's end, or now if the first job is older), so neither the wait nor
     // a fetch would gather anything. An older first job may have others behind it: look.
     const now = performance.now();
-    if (this.arrivals.nothingMoreBy(now + this.batch.lingerMs - Math.min(wait, 0), now)) {
+    if (this.arrivals.nothingMoreBy(now + lingerMs - Math.min(wait, 0), now)) {
       return this.tookAll(this.taken.splice(0, maxJobs));
     }
     if (wait > 0) await this.waitOrClose(wait);
@@ -221,7 +231,7 @@ export class BatchWorker extends Worker {
         Array.from({ length: round }, () => this.getNextJob(this.token(), { block: false })),
       );
       const found = fetched.filter((job): job is Job => job !== undefined);
-      if (found.length > 0) this.arrivals.arrived(found.length, performance.now());
+      if (found.length > 0) this.arrived(found);
       jobs.push(...found);
       total += found.reduce((sum, job) => sum + sizeOf(job), 0);
       if (found.length < round) return this.tookAll(jobs);
@@ -273,13 +283,23 @@ export class BatchWorker extends Worker {
   /** True when no job is expected within the linger (light traffic; never without `adaptive`). */
   private quiet(): boolean {
     const now = performance.now();
-    return this.arrivals.nothingMoreBy(now + this.batch.lingerMs, now);
+    return this.arrivals.nothingMoreBy(now + this.sizeArrivals.lingerMs(), now);
   }
 
   /** A job taken by a fetch of its own, or handed over by a finishing job. */
   private took(job: Job): void {
-    this.arrivals.arrived(1, performance.now());
+    this.arrived([job]);
     this.taken.push(job);
+  }
+
+  private arrived(jobs: readonly Job[]): void {
+    const now = performance.now();
+    const { sizeOf = () => 1 } = this.batch;
+    this.arrivals.arrived(jobs.length, now);
+    this.sizeArrivals.arrived(
+      jobs.reduce((sum, job) => sum + Math.max(1, sizeOf(job)), 0),
+      now,
+    );
   }
 
   /** Waits `ms`, or less if the worker starts closing (its batch is then processed at once). */

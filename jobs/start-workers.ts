@@ -23,6 +23,15 @@ import { createBacklogSettler, eventCount } from './settle-backlog';
 import { startMaintenance } from './start-maintenance';
 import { createRecencyBatchProcessor } from './update-recency';
 
+/**
+ * How many events a batch waits for at most, at the current rate (with
+ * WORKER_LINGER_ADAPTIVE). The recency linger is spent from the freshness budget: at
+ * 200 events/s it gathers three jobs into one fold (30 ms, the ceiling), at 1,000 events/s
+ * it waits 6 ms, and less above (docs/performance.md#cost-at-real-rates). The persist
+ * linger only delays the history, so its ceiling alone bounds it.
+ */
+const TARGET_EVENTS: Record<QueueName, number> = { recency: 6, persist: Infinity };
+
 /** How long a stopping worker waits for its last backlog settles to reach Redis. */
 const SETTLE_DRAIN_MS = 1_000;
 
@@ -80,6 +89,7 @@ export function startWorkers(config: Config, logger: Logger): RunningWorkers {
       batch: {
         lingerMs: config.workerLingerMs[name],
         adaptive: config.workerLingerAdaptive,
+        targetSize: TARGET_EVENTS[name],
         maxJobs: config.workerBatchMaxJobs,
         // Jobs that are already full (a backlog) gain nothing from sharing a write.
         maxSize: config.ingestMaxEventsPerJob,

@@ -39,7 +39,7 @@ const EnvSchema = Type.Object({
   WORKER_QUEUES: Type.String({ default: QUEUE_NAMES.join(',') }),
   WORKER_CONCURRENCY: Int(4, 1, 256),
   WORKER_BATCH_MAX_JOBS: Int(32, 1, 1000),
-  RECENCY_LINGER_MS: Int(4, 0, 60_000),
+  RECENCY_LINGER_MS: Int(30, 0, 60_000),
   PERSIST_LINGER_MS: Int(250, 0, 60_000),
   WORKER_LINGER_ADAPTIVE: Bool(true),
   WORKER_METRICS_PORT: Int(9100, 0, 65535),

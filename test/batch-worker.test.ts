@@ -3,8 +3,8 @@
  * processed as one batch and still each completed with its own result; a job that can never
  * succeed fails alone, the rest of its batch is stored; a worker stopped while a batch
  * lingers processes that batch before it closes; with the adaptive linger a lone job does
- * not wait for it, and a backlog still forms batches; the queue's marker is cleared only
- * when nothing waits. Outcomes only, never how long they took.
+ * not wait for it, a backlog still forms batches, and a steady trickle is batched without
+ * waiting out a long recency linger; the queue's marker is cleared only when nothing waits. Outcomes only, never how long they took.
  */
 import test from 'ava';
 import type { Job } from 'bullmq';
@@ -182,6 +182,36 @@ test('with the adaptive linger a backlog is still taken in batches', async (t) =
     t.is(taken.jobs, 40, `${queue}: every job went through a batch`);
     t.true(taken.batches < taken.jobs, `${queue}: ${taken.batches} batches held more than one job`);
   }
+});
+
+test('a steady trickle of recency jobs is batched, each batch waiting for a few jobs only', async (t) => {
+  // The recency linger is spent only where it gathers: a batch waits for a few events at the
+  // rate they come (start-workers.ts, TARGET_EVENTS), not for the ceiling. Waiting for the
+  // ceiling (500 ms here), the batches of this 2–3 s trickle held ~25 jobs; with it, ~7.
+  const { api, startWorkers } = await pipelineWithoutWorkers(t, { RECENCY_LINGER_MS: '500' });
+  const workers = startWorkers();
+  const queue = api.deps.queues.recency;
+  const jobs = 500;
+  for (let i = 0; i < jobs; i++) {
+    const events = [queuedEventAt(NOW, { user_id: 200 + (i % 50) })];
+    await queue.add(EVENTS_JOB, { events }, JOB_OPTIONS);
+    await new Promise((resolve) => setTimeout(resolve, 4));
+  }
+  await waitForDrain(api.deps.queues);
+
+  t.is(
+    (await queue.getJobCounts('completed')).completed,
+    Math.min(jobs, 100),
+    'kept: the last 100',
+  );
+  const taken = await batches(workers, 'recency');
+  t.is(taken.jobs, jobs);
+  const perBatch = taken.jobs / taken.batches;
+  t.log(`${taken.batches} batches, ${perBatch.toFixed(1)} jobs each`);
+  t.true(
+    perBatch > 1 && perBatch < 12,
+    `${taken.batches} batches, ${perBatch.toFixed(1)} jobs each`,
+  );
 });
 
 test('the queue marker is cleared only when no job is waiting, and a delay marker is kept', async (t) => {

@@ -30,9 +30,14 @@ export class Linger {
   private meanGapMs: number;
   private lastArrival = -Infinity;
 
+  /**
+   * `targetCount`: the arrivals worth waiting for (events for the API; the workers count
+   * jobs, see jobs/batch-worker.ts). Infinity: the ceiling alone bounds the wait.
+   */
   constructor(
     readonly maxMs: number,
     readonly adaptive: boolean,
+    readonly targetCount = TARGET_EVENTS,
   ) {
     this.meanGapMs = 2 * maxMs;
   }
@@ -46,8 +51,8 @@ export class Linger {
 
   /** How long a batch opened now may wait for more events, ms. */
   lingerMs(): number {
-    if (!this.adaptive) return this.maxMs;
-    return Math.min(this.maxMs, Math.max(1, TARGET_EVENTS * this.meanGapMs));
+    if (!this.adaptive || this.targetCount === Infinity) return this.maxMs;
+    return Math.min(this.maxMs, Math.max(1, this.targetCount * this.meanGapMs));
   }
 
   /** True when the next event is not expected before `deadline`: write the batch now. */
