@@ -1,7 +1,7 @@
 /**
  * media/cost.svg: row 8, the whole system's CPU time per event against the offered rate,
  * stacked by process kind, with each rate's target (a multiple of the saturated figure)
- * as a tick. Rendered like media/bench.svg (vega-lite → vega, no browser).
+ * as a tick, and the bare Koa app's CPU per request at the same rate as a diamond. Rendered like media/bench.svg (vega-lite → vega, no browser).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -31,6 +31,9 @@ export function renderCostChart(points: CostPoint[], title: string): Promise<str
   const targets = points
     .filter((point) => point.targetPerEvent !== undefined)
     .map((point) => ({ rate: rateLabel(point), target: point.targetPerEvent }));
+  const floors = points
+    .filter((point) => point.barePerRequest !== undefined)
+    .map((point) => ({ rate: rateLabel(point), bare: point.barePerRequest }));
   const x = {
     field: 'rate',
     type: 'ordinal',
@@ -59,6 +62,11 @@ export function renderCostChart(points: CostPoint[], title: string): Promise<str
         mark: { type: 'tick', color: 'black', thickness: 2, size: 40 },
         encoding: { x, y: { field: 'target', type: 'quantitative' } },
       },
+      {
+        data: { values: floors },
+        mark: { type: 'point', shape: 'diamond', filled: true, color: 'black', size: 60 },
+        encoding: { x, y: { field: 'bare', type: 'quantitative' } },
+      },
     ],
     config: { font: 'sans-serif', background: 'white' },
   } as const;
@@ -67,6 +75,6 @@ export function renderCostChart(points: CostPoint[], title: string): Promise<str
 
 export async function writeCostChart(points: CostPoint[]): Promise<void> {
   await mkdir(path.dirname(COST_CHART_FILE), { recursive: true });
-  const title = 'Row 8: whole-system CPU per event (tick: the target)';
+  const title = 'Row 8: whole-system CPU per event (tick: the target; ◆: bare Koa alone)';
   await writeFile(COST_CHART_FILE, await renderCostChart(points, title));
 }

@@ -10,7 +10,8 @@
  *   (src/tracked-cache.ts): its tracked reads, and the invalidations it subscribes to,
  *   which never resends a command from before a reconnect (a stale CLIENT ID or SUBSCRIBE);
  * - a worker's waits and retries forever (`maxRetriesPerRequest: null`), as BullMQ's
- *   blocking commands require, and resumes when Redis is back.
+ *   blocking commands require, and resumes when Redis is back; it sends the commands of
+ *   one turn of the event loop in one socket write (`coalesceWrites`).
  *
  * With REDIS_CLUSTER_NODES set, each of them is an ioredis `Cluster` with the same options
  * (they apply to its connection to every node); ioredis follows MOVED and ASK redirections
