@@ -52,6 +52,16 @@ export const WORKER_OPTIONS: Omit<WorkerOptions, 'connection' | 'concurrency' | 
   settings: { backoffStrategy: (attemptsMade: number) => retryDelay(attemptsMade) },
 };
 
+/**
+ * For the queues and the producer, which never block: BullMQ's check of the Redis version
+ * (an `INFO` as each object starts) is skipped; the workers still make it. On the API's
+ * cluster connection, which has no offline queue, an `INFO` that a slot refresh had held
+ * back could fail after its object had closed, with nothing left to catch the error.
+ * (BullMQ then assumes Redis 5, and reads a job's state with its Lua fallbacks: the same
+ * answers.)
+ */
+const WITHOUT_VERSION_CHECK = { skipVersionCheck: true } as const;
+
 /** The data object the last job encoded, and its encoding. */
 let lastEncoded: { data: object; json: string } | undefined;
 
@@ -95,7 +105,7 @@ class BatchProducer extends FlowProducer {
     prefix: string,
     private readonly serviceKeys: RedisKeys,
   ) {
-    super({ connection, prefix });
+    super({ connection, prefix, ...WITHOUT_VERSION_CHECK });
   }
 
   protected override get Job(): typeof Job {
@@ -125,7 +135,10 @@ export function createFlowProducer(
 }
 
 export function createQueues(connection: RedisClient, prefix: string): Record<QueueName, Queue> {
-  const entries = QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })]);
+  const entries = QUEUE_NAMES.map((name) => [
+    name,
+    new Queue(name, { connection, prefix, ...WITHOUT_VERSION_CHECK }),
+  ]);
   return Object.fromEntries(entries) as Record<QueueName, Queue>;
 }
 
@@ -137,5 +150,5 @@ export const MAINTENANCE_JOB_OPTIONS: JobsOptions = {
 };
 
 export function createMaintenanceQueue(connection: RedisClient, prefix: string): Queue {
-  return new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+  return new Queue(MAINTENANCE_QUEUE, { connection, prefix, ...WITHOUT_VERSION_CHECK });
 }

@@ -170,8 +170,9 @@ export async function unlinkKeys(redis: RedisClient, keys: readonly string[]): P
  * every slot is served (`cluster_state:ok`, which turns to fail only once the other masters
  * agree that one has been unreachable for cluster-node-timeout), a connection of this
  * client to the master of every slot in its slot map (ioredis drops the connection to a
- * master that went away, so a dead master shows here at once, before the cluster agrees),
- * and a PING from every master.
+ * master that went away, so a dead master shows here at once, before the cluster agrees;
+ * the probe then has the slot map read again, so that it sees the master come back), and
+ * a PING from every master.
  */
 export async function redisAnswers(redis: RedisClient): Promise<void> {
   if (!isCluster(redis)) {
@@ -184,7 +185,12 @@ export async function redisAnswers(redis: RedisClient): Promise<void> {
   const connected = redis.nodes('master');
   const reachable = new Set(connected.map(({ options }) => `${options.host}:${options.port}`));
   const lost = redis.slots.find((owners) => owners?.[0] !== undefined && !reachable.has(owners[0]));
-  if (lost) throw new Error(`Redis Cluster: the master of some slots (${lost[0]}) is unreachable`);
+  if (lost) {
+    // Nothing else may ask for those slots while the probe says 503: learn the slot map
+    // again, so a master that is back (or its replacement) is connected for the next probe.
+    redis.refreshSlotsCache();
+    throw new Error(`Redis Cluster: the master of some slots (${lost[0]}) is unreachable`);
+  }
   await Promise.all(connected.map((node) => node.ping()));
 }
 

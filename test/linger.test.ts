@@ -57,6 +57,17 @@ test('linger: heavy traffic waits only as long as a full job takes; light traffi
   t.is(new Linger(6, false).lingerMs(), 6, 'not adaptive: always the ceiling');
 });
 
+test('linger: a target count bounds the wait by the time that many arrivals take', (t) => {
+  // The workers' recency linger counts events (jobs/start-workers.ts): 6 of them.
+  const light = new Linger(30, true, 6);
+  steady(light, 5, 1_000); // 200 events/s
+  t.is(Math.round(light.lingerMs()), 30, 'light traffic: the ceiling');
+  const busy = new Linger(30, true, 6);
+  for (let at = 0; at <= 1_000; at += 7) busy.arrived(7, at); // jobs of 7, 1,000 events/s
+  t.is(Math.round(busy.lingerMs()), 6, 'as long as 6 events take');
+  t.is(new Linger(30, true, Infinity).lingerMs(), 30, 'no target: the ceiling alone');
+});
+
 test('linger: without adaptive, a batch waits for its deadline and only that', (t) => {
   const fixed = new Linger(8, false);
   fixed.arrived(1, 10_000);
@@ -128,7 +139,7 @@ test('an API stopped while a batch lingers writes it before it exits', async (t)
   });
   const sent: Array<{ id: string; status: Promise<number>; answeredAfterSignal?: boolean }> = [];
   let signalled = false;
-  for (let i = 0; i < 60; i++) {
+  const send = () => {
     const event = viewEvent();
     const entry: (typeof sent)[number] = {
       id: event.event_id as string,
@@ -147,8 +158,17 @@ test('an API stopped while a batch lingers writes it before it exits', async (t)
       () => 0,
     );
     sent.push(entry);
+    return entry;
+  };
+  for (let i = 0; i < 60; i++) {
+    send();
     await sleep(10);
   }
+  // Once the last request is answered no batch is open; the next request opens one, and
+  // the signal comes 10 ms into its 100 ms linger.
+  await sent.at(-1)!.status;
+  send();
+  await sleep(10);
   signalled = true;
   const exit = await signal(api, 'SIGTERM');
   t.deepEqual(exit, { code: 0, signal: null }, `api stderr: ${api.stderr()}`);
