@@ -1,7 +1,8 @@
 /**
  * media/cost.svg: row 8, the whole system's CPU time per event against the offered rate,
  * stacked by process kind, with each rate's target (a multiple of the saturated figure)
- * as a tick, and the bare Koa app's CPU per request at the same rate as a diamond. Rendered like media/bench.svg (vega-lite → vega, no browser).
+ * as a tick, and the bare Koa app's CPU per request at the same rate as a diamond.
+ * Rendered like media/bench.svg (vega-lite → vega, no browser).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

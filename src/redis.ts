@@ -102,7 +102,7 @@ export function createWorkerRedis(config: Topology): RedisClient {
  * promise continuations have run. A worker's batch finishes each of its jobs with a script
  * of BullMQ's and takes the next jobs in parallel rounds, many commands in one turn, and
  * each write to an idle Redis wakes it, a cost paid by both processes
- * (docs/performance.md#one-write-per-turn). Unlike `enableAutoPipelining`, no ioredis
+ * (docs/performance.md, "One write per turn"). Unlike `enableAutoPipelining`, no ioredis
  * Pipeline is built (each copies every script defined on the connection, BullMQ's ~50).
  */
 function coalesceWrites(redis: Redis): void {

@@ -31,8 +31,9 @@ export class Linger {
   private lastArrival = -Infinity;
 
   /**
-   * `targetCount`: the arrivals worth waiting for (events for the API; the workers count
-   * jobs, see jobs/batch-worker.ts). Infinity: the ceiling alone bounds the wait.
+   * `targetCount`: the arrivals worth waiting for (events, for the API and for a recency
+   * worker: jobs/batch-worker.ts counts them by size). Infinity: the ceiling alone bounds
+   * the wait.
    */
   constructor(
     readonly maxMs: number,
