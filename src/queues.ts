@@ -13,7 +13,7 @@ import {
   type JobsOptions,
   type WorkerOptions,
 } from 'bullmq';
-import type { RedisClient } from './redis';
+import { pinToSlotMaster, type RedisClient } from './redis';
 import { MAINTENANCE_QUEUE, QUEUE_NAMES, type QueueName } from './queue-names';
 import type { RedisKeys } from './redis-keys';
 
@@ -98,14 +98,18 @@ class EncodeOnceJob<Data = unknown, Result = unknown, Name extends string = stri
  * MULTI/EXEC), which also raises each queue's backlog counter by the job's events
  * (src/ingest/backlog.ts). In the same transaction, no worker can settle a job its counter
  * has not counted, and a write that fails leaves neither jobs nor counts behind.
+ *
+ * The transaction counts as written only when EXEC answers every command in it without an
+ * error. BullMQ's addBulk skips a job whose reply is missing and never reads the counters'
+ * replies: either would be a 202 for events that no queue holds, or no counter counts.
  */
 class BatchProducer extends FlowProducer {
   constructor(
-    connection: RedisClient,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly serviceKeys: RedisKeys,
   ) {
-    super({ connection, prefix, ...WITHOUT_VERSION_CHECK });
+    super({ connection: redis, prefix, ...WITHOUT_VERSION_CHECK });
   }
 
   protected override get Job(): typeof Job {
@@ -122,8 +126,45 @@ class BatchProducer extends FlowProducer {
       const events = (data as { events: unknown[] }).events.length;
       multi.runCommand('incrby', [this.serviceKeys.backlog(queueName), events]);
     }
+    sendOnce(multi, added.length + nodes.length, () =>
+      pinToSlotMaster(this.redis, multi, this.serviceKeys.backlog(nodes[0]!.queueName)),
+    );
     return added;
   }
+}
+
+type ExecReplies = Awaited<ReturnType<IRedisTransaction['exec']>>;
+
+/**
+ * Has `multi` sent once and judged by its replies. BullMQ's addBulk calls `exec` as soon as
+ * addNodes resolves, so `beforeSend` runs in the turn that sends it. On a cluster ioredis
+ * calls `exec` again to resend a transaction whose connection closed, or that a node
+ * refused (CLUSTERDOWN, MOVED): the second call fails the write instead (the client gets
+ * its 503 and sends again), since a resend is routed command by command.
+ */
+function sendOnce(multi: IRedisTransaction, commands: number, beforeSend: () => void): void {
+  const exec = multi.exec.bind(multi);
+  let sent = false;
+  multi.exec = async () => {
+    if (sent) {
+      (multi as unknown as { reject(error: Error): void }).reject(
+        new Error('the transaction failed where it was sent'),
+      );
+      return null;
+    }
+    sent = true;
+    beforeSend();
+    return assertAllAnswered(await exec(), commands);
+  };
+}
+
+function assertAllAnswered(replies: ExecReplies, commands: number): ExecReplies {
+  if (replies?.length !== commands) {
+    throw new Error(`the transaction answered ${replies?.length ?? 'nothing'} of ${commands}`);
+  }
+  const failed = replies.find(([error]) => error);
+  if (failed) throw failed[0]!;
+  return replies;
 }
 
 export function createFlowProducer(

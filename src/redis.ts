@@ -18,6 +18,7 @@
  * and reloads the slot map when a master fails over or comes back.
  */
 import { once } from 'node:events';
+import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config';
 
@@ -123,6 +124,32 @@ function coalesceWrites(redis: Redis): void {
 }
 
 export const isCluster = (redis: RedisClient): redis is Cluster => redis instanceof Cluster;
+
+/**
+ * On a cluster, sends `transaction` (a MULTI not yet sent) whole to the master of `key`'s
+ * slot, or throws when this client has no connection to that master; call it in the turn
+ * that calls the transaction's `exec`. Left to itself, ioredis (5.x) routes each command
+ * of a transaction on its own once that master has left its pool: each goes to a random
+ * node, and one whose node is still connecting fails at once while the next ones go on. A
+ * MULTI could then lose its first commands and still EXEC: jobs reported added that no
+ * Redis holds (docs/redis-cluster.md, "Failover and resharding"). Pinned, every command
+ * goes to that master's connection, which holds them while it connects. `preferKey` is the
+ * pipeline's own field for the node a MOVED named. A single Redis needs none of this.
+ */
+export function pinToSlotMaster(redis: RedisClient, transaction: object, key: string): void {
+  if (!isCluster(redis)) return;
+  const owner = redis.slots[calculateSlot(key)]?.[0];
+  const connected = redis
+    .nodes('master')
+    .some(({ options }) => `${options.host}:${options.port}` === owner);
+  if (owner === undefined || !connected) {
+    // Nothing else may ask for the slot while it fails: read the slot map again, so that
+    // the master is connected once it is back (or its replacement is).
+    redis.refreshSlotsCache();
+    throw new Error(`no connection to the master of the queues' slot (${owner ?? 'unknown'})`);
+  }
+  (transaction as { preferKey?: string }).preferKey = owner;
+}
 
 /** The connections to every master: one for a single Redis, one per master of a cluster. */
 export function masters(redis: RedisClient): Redis[] {

@@ -1,6 +1,7 @@
 /**
  * What stands in front of the queue: write keys (401), a dead Redis (503, never 202),
- * and backpressure (503 once the backlog passes INGEST_MAX_BACKLOG).
+ * backpressure (503 once the backlog passes INGEST_MAX_BACKLOG), and a write that Redis
+ * answered only in part (503).
  */
 import test from 'ava';
 import { createApp } from '../src/app';
@@ -64,4 +65,23 @@ test('backpressure: 503 with Retry-After once the backlog passes INGEST_MAX_BACK
   t.is(refused.status, 503);
   t.is(refused.body.error.code, 'unavailable');
   t.is(refused.headers.get('retry-after'), '5');
+});
+
+test('a write whose transaction Redis answered in part is a 503, not a 202', async (t) => {
+  const api = await startPipeline({}, { workers: false });
+  t.teardown(() => api.stop());
+  // INCRBY fails on a value that is not an integer: inside the MULTI, the jobs are added
+  // and the counter is not, and EXEC answers that command with an error.
+  const counter = api.deps.keys.backlog('recency');
+  await api.deps.redis.set(counter, 'not a number');
+
+  const refused = await api.request('POST', '/api/v1/ingest', { body: viewEvent() });
+  t.is(refused.status, 503, 'the counter was not raised: the write is not whole');
+  t.is(refused.body.error.code, 'unavailable');
+  t.truthy(refused.headers.get('retry-after'));
+
+  await api.deps.redis.del(counter);
+  const accepted = await api.request('POST', '/api/v1/ingest', { body: viewEvent() });
+  t.is(accepted.status, 202);
+  t.is(await api.deps.redis.get(counter), '1');
 });
