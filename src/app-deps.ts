@@ -26,6 +26,8 @@ export interface AppDeps {
   db: Knex;
   /** The queues' connection: BullMQ, the backlog counters, the probes. */
   redis: RedisClient;
+  /** The producer's connection: every job is written on it (src/queues.ts). */
+  producer: RedisClient;
   /** The lookups' connection (auto-pipelined, see src/redis.ts). */
   lookups: RedisClient;
   /** Recently-viewed reads: from the API's memory, kept exact by Redis (src/tracked-cache.ts). */
@@ -44,8 +46,9 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
   const metrics = createApiMetrics();
   const db = createDb(config);
   const redis = createApiRedis(config);
+  const producer = createApiRedis(config, 'producer');
   const lookups = createApiRedis(config, 'lookups');
-  const connections: RedisClient[] = [redis, lookups];
+  const connections: RedisClient[] = [redis, producer, lookups];
   let recentViews: ReadThrough<RecentViews> = uncached(lookups);
   if (config.recentlyViewedCacheSize > 0 && isCluster(lookups)) {
     recentViews = bypassed(lookups, metrics.recentViewsRead);
@@ -70,7 +73,7 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
     );
   }
   const keys = redisKeys(config.queuePrefix);
-  const flow = createFlowProducer(redis, config.queuePrefix, keys);
+  const flow = createFlowProducer(producer, config.queuePrefix, keys);
   const queues = createQueues(redis, config.queuePrefix);
   const maintenance = createMaintenanceQueue(redis, config.queuePrefix);
   const logQueueError = (error: Error) => logger.warn({ err: error.message }, 'queue error');
@@ -95,6 +98,7 @@ export function createApiDeps(config: Config, logger = createLogger(config, 'api
     metrics,
     db,
     redis,
+    producer,
     lookups,
     recentViews,
     keys,
@@ -112,6 +116,7 @@ export async function closeApiDeps(deps: AppDeps): Promise<void> {
     [...Object.values(deps.queues), deps.maintenance].map((queue) => queue.close()),
   );
   deps.redis.disconnect();
+  deps.producer.disconnect();
   deps.lookups.disconnect();
   deps.recentViews.close();
   await deps.db.destroy();

@@ -110,6 +110,8 @@ class BatchProducer extends FlowProducer {
     private readonly serviceKeys: RedisKeys,
   ) {
     super({ connection: redis, prefix, ...WITHOUT_VERSION_CHECK });
+    // Once BullMQ has defined its scripts on the connection (the producer's own).
+    this.waitUntilReady().then(() => keepTransactionScripts(redis), ignoreError);
   }
 
   protected override get Job(): typeof Job {
@@ -130,6 +132,32 @@ class BatchProducer extends FlowProducer {
       pinToSlotMaster(this.redis, multi, this.serviceKeys.backlog(nodes[0]!.queueName)),
     );
     return added;
+  }
+}
+
+const ignoreError = () => undefined;
+
+/** The scripts a job's add may run (BullMQ's Job#addJob, by the job's options). */
+const JOB_ADD_SCRIPTS = new Set([
+  'addStandardJob',
+  'addDelayedJob',
+  'addPrioritizedJob',
+  'addParentJob',
+]);
+
+/**
+ * Leaves on `redis` only the scripts that add a job for its transactions to copy. ioredis
+ * copies every script defined on a connection into each MULTI it builds: with BullMQ's 52
+ * that took about 80 µs per batch (docs/performance.md, "Transactions that copy four
+ * scripts"). The scripts stay callable on the connection itself; a MULTI built on it can
+ * add jobs and nothing else, and on a cluster only these are loaded into a master that
+ * comes back (src/redis.ts).
+ */
+function keepTransactionScripts(redis: RedisClient): void {
+  const { scriptsSet } = redis as unknown as { scriptsSet: Record<string, unknown> };
+  for (const name of Object.keys(scriptsSet)) {
+    // BullMQ names each script `<name>:<its version>`.
+    if (!JOB_ADD_SCRIPTS.has(name.split(':')[0]!)) delete scriptsSet[name];
   }
 }
 
@@ -167,6 +195,7 @@ function assertAllAnswered(replies: ExecReplies, commands: number): ExecReplies 
   return replies;
 }
 
+/** `connection` must be the producer's own: its transactions lose every other script. */
 export function createFlowProducer(
   connection: RedisClient,
   prefix: string,

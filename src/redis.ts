@@ -2,7 +2,9 @@
  * Redis connections, shaped by the process's role (STYLE §9):
  * - the API's fail fast (no offline queue, a short command timeout) so that a dead
  *   Redis becomes a 503 within a second, never a hang and never a 202. The API has one
- *   for the queues (BullMQ defines its scripts on it) and one for the lookups, which
+ *   for the queues (BullMQ defines its scripts on it), one for the producer that writes
+ *   the jobs (src/queues.ts: each of its transactions copies only the scripts that add
+ *   a job), and one for the lookups, which
  *   auto-pipelines: the lookups of one turn of the event loop leave in one socket write.
  *   Each write to an idle Redis costs a wake-up, the largest part of a lookup's CPU time,
  *   and an ioredis pipeline copies every script defined on its connection, which BullMQ's
@@ -29,7 +31,7 @@ type Topology = Pick<Config, 'redisUrl' | 'redisClusterNodes'>;
 
 const reconnect = (attempt: number) => Math.min(50 * 2 ** attempt, 2_000);
 
-export type ApiConnection = 'queues' | 'lookups' | 'cache-reads' | 'invalidations';
+export type ApiConnection = 'queues' | 'producer' | 'lookups' | 'cache-reads' | 'invalidations';
 
 function connect(config: Topology, options: RedisOptions): RedisClient {
   if (config.redisClusterNodes.length === 0) return new Redis(config.redisUrl, options);

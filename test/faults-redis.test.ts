@@ -24,7 +24,7 @@ test('Redis killed under load: 503 at once while down, recovery without restarts
   const config = testConfig({ REDIS_URL: redis.url });
   const db = await migrateTestSchema(config);
   const deps = createApiDeps(config, createLogger(config, 'test-api'));
-  await redisReady(deps.redis);
+  await Promise.all([redisReady(deps.redis), deps.flow.waitUntilReady()]);
   const api = await listen(createApp(deps));
   const worker = await spawnWorker(config);
   t.teardown(async () => {

@@ -1,8 +1,8 @@
 /**
- * GET /readyz (SPEC §4.5) — can this instance take traffic? PostgreSQL answers `select 1`,
- * Redis answers PING (on a cluster: every master, and every slot is served) and the
- * queues' producer has set itself up on it (BullMQ loads its scripts first: until then an
- * ingest write may miss its 1 s deadline and answer 503),
+ * GET /readyz (SPEC §4.5) — can this instance take traffic? PostgreSQL answers `select 1`;
+ * Redis answers PING on the queues' and the producer's connections (on a cluster: every
+ * master, and every slot is served); the producer has set itself up (BullMQ loads its
+ * scripts first: until then an ingest write may miss its 1 s deadline and answer 503);
  * and Redis's `maxmemory-policy` is `noeviction` (any other policy may silently evict
  * queued jobs, so the instance must not report ready). Each check has a short deadline,
  * so a hung dependency turns into a 503 instead of a hung probe.
@@ -23,18 +23,22 @@ type Check = () => Promise<string>;
 export function getReadiness({
   db,
   redis,
+  producer,
   flow,
 }: {
   db: Knex;
   redis: RedisClient;
+  producer: RedisClient;
   flow: FlowProducer;
 }): Middleware {
   const checks: Record<string, Check> = {
     postgres: async () => (await db.raw('select 1'), 'ok'),
+    // Both connections the ingest path writes on: the backlog's, and the producer's own
+    // (each reconnects on its own schedule after Redis comes back).
     redis: async () => (
-      await redisReady(redis),
+      await Promise.all([redisReady(redis), redisReady(producer)]),
       await flow.waitUntilReady(),
-      await redisAnswers(redis),
+      await Promise.all([redisAnswers(redis), redisAnswers(producer)]),
       'ok'
     ),
     redis_maxmemory_policy: async () => {
