@@ -38,6 +38,8 @@ export interface BenchOptions {
   serviceEnv: Record<string, string>;
   /** Render docs/performance.md, the README and media/bench.svg (a complete run without --env). */
   writeDocs: boolean;
+  /** Render media/cost.svg whenever row 8 ran (`--only 8` too), but not with --env or --no-docs. */
+  writeCostChart: boolean;
   /** A name for this run, kept in the JSON and its file name (for tuning series). */
   label?: string;
 }
@@ -105,6 +107,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rows: new Set((only ?? ROW_IDS) as RowId[]),
     serviceEnv,
     writeDocs: !values['no-docs'] && only === undefined && values.env.length === 0,
+    writeCostChart: !values['no-docs'] && values.env.length === 0,
     label: values.label,
   };
 }

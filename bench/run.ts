@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     );
     step(`saved ${file}`);
     // Row 8 runs on its own (--only 8) too: its chart is written unless settings were overridden.
-    if (cost && Object.keys(options.serviceEnv).length === 0) {
+    if (cost && options.writeCostChart) {
       await writeCostChart(cost.points);
       step('wrote media/cost.svg');
     }
