@@ -82,7 +82,7 @@ export class BatchWorker extends Worker {
   private readonly processBatch: BatchProcessor;
   private readonly batch: BatchOptions;
   private tokens: number;
-  /** Jobs the last batch took after its first: how many the next batch asks for at once. */
+  /** Jobs the last batch took after its first: the next batch asks for one more at once. */
   private lastExtra: number;
   /** Jobs taken (active, locked) and not yet in a batch. */
   private taken: Job[];
@@ -114,7 +114,7 @@ export class BatchWorker extends Worker {
     this.processBatch = processBatch;
     this.batch = batch;
     this.tokens = 0;
-    this.lastExtra = 1;
+    this.lastExtra = 0;
     this.taken = [];
     this.arrivals = new Linger(batch.lingerMs, batch.adaptive ?? false, Infinity);
     this.sizeArrivals = new Linger(batch.lingerMs, batch.adaptive ?? false, batch.targetSize);
@@ -222,9 +222,11 @@ export class BatchWorker extends Worker {
     if (wait > 0) await this.waitOrClose(wait);
     const jobs = this.taken.splice(0, maxJobs);
     let total = jobs.reduce((sum, job) => sum + sizeOf(job), 0);
-    // Then rounds of parallel fetches: as many as the last batch took, doubling while they
-    // all come back with a job (each empty answer is a script call wasted in Redis).
-    let size = Math.max(1, this.lastExtra);
+    // Then rounds of parallel fetches: one more than the last batch took, doubling while they
+    // all come back with a job. Each empty answer is a script call wasted in Redis, and each
+    // round a round trip: asking for exactly as many as last time, a steady trickle found
+    // them all and sent a second round, twice as large, that found none.
+    let size = this.lastExtra + 1;
     while (jobs.length < maxJobs && total < maxSize && !this.closing) {
       const round = Math.min(size, MAX_FETCH_ROUND, maxJobs - jobs.length);
       const fetched = await Promise.all(

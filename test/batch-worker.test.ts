@@ -4,16 +4,19 @@
  * succeed fails alone, the rest of its batch is stored; a worker stopped while a batch
  * lingers processes that batch before it closes; with the adaptive linger a lone job does
  * not wait for it, a backlog still forms batches, and a steady trickle is batched without
- * waiting out a long recency linger; the queue's marker is cleared only when nothing waits. Outcomes only, never how long they took.
+ * waiting out a long recency linger, and asks Redis for at most one job more than is waiting;
+ * the queue's marker is cleared only when nothing waits. Outcomes only, never how long they took.
  */
 import test from 'ava';
 import type { Job } from 'bullmq';
+import { BatchWorker } from '../jobs/batch-worker';
 import { queueMarkerClearer } from '../jobs/clear-queue-marker';
 import { startWorkers, type RunningWorkers } from '../jobs/start-workers';
 import type { Config } from '../src/config';
 import { createLogger } from '../src/logger';
 import { EVENTS_JOB, QUEUE_NAMES, type QueueName } from '../src/queue-names';
-import { JOB_OPTIONS } from '../src/queues';
+import { JOB_OPTIONS, WORKER_OPTIONS } from '../src/queues';
+import { createWorkerRedis } from '../src/redis';
 import { queuedEventAt } from './helpers/events';
 import { waitFor } from './helpers/http';
 import { startPipeline, type Pipeline } from './helpers/pipeline';
@@ -212,6 +215,54 @@ test('a steady trickle of recency jobs is batched, each batch waiting for a few 
     perBatch > 1 && perBatch < 12,
     `${taken.batches} batches, ${perBatch.toFixed(1)} jobs each`,
   );
+});
+
+test('a batch asks Redis for at most one job more than is waiting', async (t) => {
+  // Each fetch that finds no job is a script call wasted in Redis. Batches of three jobs,
+  // one after the other: a batch asking for as many as the last one took, then twice as
+  // many because all came back, made four such calls per batch.
+  const { api } = await pipelineWithoutWorkers(t, {});
+  const queue = api.deps.queues.recency;
+  const redis = createWorkerRedis(api.config);
+  const batchSizes: number[] = [];
+  let emptyFetches = 0;
+  class CountingWorker extends BatchWorker {
+    override async getNextJob(token: string, opts?: { block?: boolean }) {
+      const job = await super.getNextJob(token, opts);
+      if (opts?.block === false && job === undefined) emptyFetches += 1;
+      return job;
+    }
+  }
+  const worker = new CountingWorker(
+    queue.name,
+    async (jobs) => {
+      batchSizes.push(jobs.length);
+      return jobs.map(() => ({ result: 'done' }));
+    },
+    {
+      ...WORKER_OPTIONS,
+      connection: redis,
+      prefix: api.config.queuePrefix,
+      batch: { lingerMs: 200, maxJobs: 32, batches: 1 },
+    },
+  );
+  t.teardown(async () => {
+    await worker.close();
+    redis.disconnect();
+  });
+
+  const rounds = 4;
+  for (let round = 1; round <= rounds; round++) {
+    const events = [queuedEventAt(NOW)];
+    await queue.addBulk(
+      [1, 2, 3].map(() => ({ name: EVENTS_JOB, data: { events }, opts: JOB_OPTIONS })),
+    );
+    await waitFor(async () => (batchSizes.length >= round ? true : undefined));
+  }
+  await waitForDrain(api.deps.queues);
+
+  t.deepEqual(batchSizes, Array(rounds).fill(3), 'each batch took the three jobs waiting');
+  t.true(emptyFetches <= rounds, `${emptyFetches} fetches found no job in ${rounds} batches`);
 });
 
 test('the queue marker is cleared only when no job is waiting, and a delay marker is kept', async (t) => {
