@@ -150,9 +150,9 @@ const JOB_ADD_SCRIPTS = new Set([
  * Leaves on `redis` only the scripts that add a job for its transactions to copy. ioredis
  * copies every script defined on a connection into each MULTI it builds: with BullMQ's 52
  * that took 40–57 µs per batch, 9–12 µs with these four (docs/performance.md,
- * "Transactions that copy four scripts"). The scripts stay callable on the connection itself; a MULTI built on it can
- * add jobs and nothing else, and on a cluster only these are loaded into a master that
- * comes back (src/redis.ts).
+ * "Transactions that copy four scripts"). The scripts stay callable on the connection
+ * itself; a MULTI built on it can add jobs and nothing else, and on a cluster only these
+ * are loaded into a master that comes back (src/redis.ts).
  */
 function keepTransactionScripts(redis: RedisClient): void {
   const { scriptsSet } = redis as unknown as { scriptsSet: Record<string, unknown> };
