@@ -1,15 +1,18 @@
 /**
- * A BullMQ Worker that takes its jobs in batches. After the first job of a batch arrives it
- * waits until that job is `lingerMs` old, then takes every job waiting by then (up to
- * `maxJobs`) and hands them to one batch processor: a store then does one write for many
- * jobs, and the worker and Redis wake once for the batch, not a few times per job. Under
- * load the first job is already old and nothing waits; when traffic is light the batch
- * gathers what the linger lets it (docs/performance.md#cost-at-real-rates).
+ * A BullMQ Worker that takes its jobs in batches. Once a job waits it lets `lingerMs` pass,
+ * then takes every job waiting by then (up to `maxJobs`) in one round of fetches and hands
+ * them to one batch processor: a store then does one write for many jobs, and the worker
+ * and Redis wake once for the batch, not a few times per job. Under load the first job is
+ * already old and nothing waits; when traffic is light the batch gathers what the linger
+ * lets it (docs/performance.md#cost-at-real-rates).
  *
  * Everything else is BullMQ's own: each job is locked, completed, retried with backoff or
  * failed (`Worker#processJob`, with its events and lock renewal), and stalled jobs are
  * picked up again. Only the fetching loop differs (`run`), and the processor BullMQ calls
- * per job answers from the batch's outcome for that job. Up to `batches` batches are in
+ * per job answers from the batch's outcome for that job. When the queue had run dry, the
+ * loop waits on the queue's marker as BullMQ does (`Worker#waitForJob`) but does not take
+ * the job it announces at once: the job lingers in the wait list, not locked by a worker
+ * that might die, and is taken with the rest of its batch, one round trip where two were. Up to `batches` batches are in
  * flight at once. A finishing job takes the next waiting one in the same script, as
  * BullMQ's own loop does (a backlog drains at one script per job), and the jobs taken so
  * start the next batch; a batch stops growing at `maxSize` (events, say), since full jobs
@@ -23,7 +26,7 @@
  * worker wakes for a new job only.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
+import { Worker, type Job, type Processor, type RedisClient, type WorkerOptions } from 'bullmq';
 import { Linger } from '../src/ingest/linger';
 import { queueMarkerClearer } from './clear-queue-marker';
 
@@ -59,8 +62,22 @@ export interface BatchOptions {
   wrap?: (processor: Processor) => Processor;
 }
 
-/** The most jobs asked for in one round trip, after the first. */
+/** The most jobs asked for in one round trip. */
 const MAX_FETCH_ROUND = 64;
+
+/**
+ * The members of BullMQ's Worker (5.81) that its blocking wait uses, private in its types:
+ * `_getNextJob` waits this way when the last fetch found the queue empty (`drained`), and
+ * takes a job only once `waitForJob` has said one is due (a marker, or the blocking
+ * timeout). The batch loop waits the same way, and takes the job later, with its batch.
+ */
+interface BlockingWait {
+  drained: boolean;
+  blockUntil: number;
+  limitUntil: number;
+  waiting: Promise<number> | null;
+  waitForJob(bclient: RedisClient, blockUntil: number): Promise<number>;
+}
 
 /** Runs `process` on each job; the outcomes in the jobs' order, never a rejection. */
 export function outcomesOf(
@@ -86,6 +103,8 @@ export class BatchWorker extends Worker {
   private lastExtra: number;
   /** Jobs taken (active, locked) and not yet in a batch. */
   private taken: Job[];
+  /** When the queue's marker said a job waits, none taken yet (ms since the epoch). */
+  private wokenAt: number | undefined;
   /** The blocking fetch in flight, if any. */
   private fetching: Promise<void> | undefined;
   private onTaken: (() => void) | undefined;
@@ -174,20 +193,16 @@ export class BatchWorker extends Worker {
   }
 
   /**
-   * Resolves once a job has been taken (by the blocking fetch, or by a finishing job that
-   * fetched the next), or the blocking fetch came back empty (BullMQ's drain delay, a close).
+   * Resolves once a job has been taken (a finishing job fetched the next), or the queue's
+   * marker said one waits (`wokenAt`), or the blocking wait came back with neither (BullMQ's
+   * drain delay, a delayed job not yet due, a close).
    */
   private async nextTaken(): Promise<void> {
-    if (this.taken.length > 0) return;
-    this.fetching ??= this.getNextJob(this.token())
-      .then(
-        (job) => {
-          if (job) this.took(job);
-        },
-        (error: Error) => {
-          this.fetchError = error;
-        },
-      )
+    if (this.taken.length > 0 || this.wokenAt !== undefined) return;
+    this.fetching ??= this.waitForWork()
+      .catch((error: Error) => {
+        this.fetchError = error;
+      })
       .finally(() => {
         this.fetching = undefined;
         this.notifyTaken();
@@ -196,6 +211,29 @@ export class BatchWorker extends Worker {
     const error = this.fetchError;
     this.fetchError = undefined;
     if (error) throw error;
+  }
+
+  /**
+   * As BullMQ's `_getNextJob`: when the last fetch found the queue empty, a blocking wait on
+   * its marker, which leaves the job announced in the wait list (`wokenAt`); else a job is
+   * taken at once (a backlog, or the worker has just started).
+   */
+  private async waitForWork(): Promise<void> {
+    const bullmq = this as unknown as BlockingWait;
+    if (!bullmq.drained || bullmq.limitUntil || bullmq.waiting || this.paused) {
+      const job = await this.getNextJob(this.token(), { block: false });
+      if (job) this.took(job);
+      return;
+    }
+    if (this.closing) return;
+    const bclient = await this.waitUntilReady();
+    bullmq.waiting = bullmq.waitForJob(bclient, bullmq.blockUntil);
+    try {
+      bullmq.blockUntil = await bullmq.waiting;
+    } finally {
+      bullmq.waiting = null;
+    }
+    if (bullmq.blockUntil <= 0 || bullmq.blockUntil - Date.now() < 1) this.wokenAt = Date.now();
   }
 
   private notifyTaken(): void {
@@ -207,40 +245,60 @@ export class BatchWorker extends Worker {
   /** The next batch: waits for its first job, lingers, then takes what is waiting. */
   private async gather(): Promise<Job[]> {
     await this.nextTaken();
-    const first = this.taken[0];
-    if (first === undefined) return [];
+    const firstAt = this.taken[0]?.timestamp ?? this.wokenAt;
+    if (firstAt === undefined) return [];
     const { maxJobs, maxSize = Infinity, sizeOf = () => 1 } = this.batch;
     const lingerMs = this.sizeArrivals.lingerMs();
-    const wait = first.timestamp + lingerMs - Date.now();
+    const wait = firstAt + lingerMs - Date.now();
     // Light traffic: no other job is expected to have come by the time the batch would be
     // taken (the linger's end, or now if the first job is older), so neither the wait nor
     // a fetch would gather anything. An older first job may have others behind it: look.
     const now = performance.now();
     if (this.arrivals.nothingMoreBy(now + lingerMs - Math.min(wait, 0), now)) {
-      return this.tookAll(this.taken.splice(0, maxJobs));
+      if (this.taken.length > 0) return this.tookAll(this.taken.splice(0, maxJobs));
+      this.wokenAt = undefined;
+      const [job] = await this.fetchRound(1);
+      if (job === undefined) return [];
+      this.arrived([job]);
+      return this.tookAll([job]);
     }
     if (wait > 0) await this.waitOrClose(wait);
     const jobs = this.taken.splice(0, maxJobs);
+    // The job the marker announced is taken in the first round; a closing worker takes that
+    // round (the batch it was lingering for), then stops.
+    let first = this.wokenAt !== undefined && jobs.length === 0 ? 1 : 0;
+    this.wokenAt = undefined;
     let total = jobs.reduce((sum, job) => sum + sizeOf(job), 0);
-    // Then rounds of parallel fetches: one more than the last batch took, doubling while they
-    // all come back with a job. Each empty answer is a script call wasted in Redis, and each
-    // round a round trip: asking for exactly as many as last time, a steady trickle found
-    // them all and sent a second round, twice as large, that found none.
-    let size = this.lastExtra + 1;
-    while (jobs.length < maxJobs && total < maxSize && !this.closing) {
-      const round = Math.min(size, MAX_FETCH_ROUND, maxJobs - jobs.length);
-      const fetched = await Promise.all(
-        Array.from({ length: round }, () => this.getNextJob(this.token(), { block: false })),
-      );
+    // Then rounds of parallel fetches: one more than the last batch took after its first,
+    // doubling while they all come back with a job. Each empty answer is a script call wasted
+    // in Redis, and each round a round trip: asking for exactly as many as last time, a
+    // steady trickle found them all and sent a second round, twice as large, that found none.
+    let more = this.lastExtra + 1;
+    while (jobs.length < maxJobs && total < maxSize && (first === 1 || !this.closing)) {
+      const round = Math.min(first + more, MAX_FETCH_ROUND, maxJobs - jobs.length);
+      const fetched = await this.fetchRound(round);
       const found = fetched.filter((job): job is Job => job !== undefined);
       if (found.length > 0) this.arrived(found);
       jobs.push(...found);
       total += found.reduce((sum, job) => sum + sizeOf(job), 0);
-      if (found.length < round) return this.tookAll(jobs);
-      size *= 2;
+      if (found.length < round) return jobs.length > 0 ? this.tookAll(jobs) : jobs;
+      first = 0;
+      more *= 2;
     }
     this.lastExtra = jobs.length - 1;
     return jobs;
+  }
+
+  /**
+   * `count` jobs asked for at once (one write, `coalesceWrites` in src/redis.ts). BullMQ's
+   * own fetch takes nothing once the worker closes; this one still takes the batch a
+   * closing worker lingered for, which it then processes before it stops.
+   */
+  private async fetchRound(count: number): Promise<(Job | undefined)[]> {
+    const client = await this.client;
+    return Promise.all(
+      Array.from({ length: count }, () => this.moveToActive(client, this.token(), this.opts.name)),
+    );
   }
 
   /**

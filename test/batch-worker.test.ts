@@ -8,7 +8,7 @@
  * the queue's marker is cleared only when nothing waits. Outcomes only, never how long they took.
  */
 import test from 'ava';
-import type { Job } from 'bullmq';
+import type { Job, RedisClient } from 'bullmq';
 import { BatchWorker } from '../jobs/batch-worker';
 import { queueMarkerClearer } from '../jobs/clear-queue-marker';
 import { startWorkers, type RunningWorkers } from '../jobs/start-workers';
@@ -68,6 +68,20 @@ async function batches(workers: RunningWorkers, queue: QueueName) {
     batches: value('rti_worker_batch_jobs_count'),
     jobs: value('rti_worker_batch_jobs_sum'),
   };
+}
+
+/**
+ * True once a worker of each queue waits on the queue's marker: BullMQ names its blocking
+ * connection after the prefix and the queue, and Redis flags a blocked client `b`.
+ */
+async function workersWaiting(api: Pipeline): Promise<boolean> {
+  const clients = String(await api.deps.redis.client('LIST')).split('\n');
+  return QUEUE_NAMES.every((name) => {
+    const connection = `${api.config.queuePrefix}:${Buffer.from(name).toString('base64')}`;
+    return clients.some(
+      (client) => client.includes(` name=${connection} `) && /\bflags=\w*b/.test(client),
+    );
+  });
 }
 
 test('jobs waiting together are taken as one batch, each completed with its own result', async (t) => {
@@ -134,14 +148,19 @@ test('a worker stopped while its batch lingers processes the batch before it clo
     WORKER_LINGER_ADAPTIVE: 'false',
   });
   startWorkers();
+  await waitFor(async () => (await workersWaiting(api)) || undefined);
   const jobs = await addToBoth(api, [queuedEventAt(NOW), queuedEventAt(NOW)]);
-  // Both jobs are taken (active) and lingering.
+  // The worker has taken each queue's marker and lingers; the job waits to be taken with
+  // its batch, locked by no one meanwhile.
   await waitFor(async () => {
-    const active = await Promise.all(
-      QUEUE_NAMES.map((name) => api.deps.queues[name].getActiveCount()),
+    const markers = await Promise.all(
+      QUEUE_NAMES.map((name) => api.deps.redis.zcard(api.deps.queues[name].keys.marker!)),
     );
-    return active.every((count) => count === 1) || undefined;
+    return markers.every((count) => count === 0) || undefined;
   });
+  for (const name of QUEUE_NAMES) {
+    t.is(await (await api.deps.queues[name].getJob(jobs[name].id!))?.getState(), 'waiting', name);
+  }
   await stopWorkers();
 
   t.is(await rowCount(api), 2);
@@ -227,9 +246,9 @@ test('a batch asks Redis for at most one job more than is waiting', async (t) =>
   const batchSizes: number[] = [];
   let emptyFetches = 0;
   class CountingWorker extends BatchWorker {
-    override async getNextJob(token: string, opts?: { block?: boolean }) {
-      const job = await super.getNextJob(token, opts);
-      if (opts?.block === false && job === undefined) emptyFetches += 1;
+    protected override async moveToActive(client: RedisClient, token: string, name?: string) {
+      const job = await super.moveToActive(client, token, name);
+      if (job === undefined) emptyFetches += 1;
       return job;
     }
   }
