@@ -12,11 +12,11 @@
  * per job answers from the batch's outcome for that job. When the queue had run dry, the
  * loop waits on the queue's marker as BullMQ does (`Worker#waitForJob`) but does not take
  * the job it announces at once: the job lingers in the wait list, not locked by a worker
- * that might die, and is taken with the rest of its batch, one round trip where two were. Up to `batches` batches are in
- * flight at once. A finishing job takes the next waiting one in the same script, as
- * BullMQ's own loop does (a backlog drains at one script per job), and the jobs taken so
- * start the next batch; a batch stops growing at `maxSize` (events, say), since full jobs
- * gain nothing from sharing a write.
+ * that might die, and is taken with the rest of its batch, one round trip where two were.
+ * Up to `batches` batches are in flight at once. A finishing job takes the next waiting
+ * one in the same script, as BullMQ's own loop does (a backlog drains at one script per
+ * job), and the jobs taken so start the next batch; a batch stops growing at `maxSize`
+ * (events, say), since full jobs gain nothing from sharing a write.
  *
  * With `adaptive`, light traffic costs no more wake-ups than it must. When no other job is
  * expected before the batch would be taken (the rule of src/ingest/linger.ts, fed with the
@@ -274,7 +274,12 @@ export class BatchWorker extends Worker {
     // in Redis, and each round a round trip: asking for exactly as many as last time, a
     // steady trickle found them all and sent a second round, twice as large, that found none.
     let more = this.lastExtra + 1;
-    while (jobs.length < maxJobs && total < maxSize && (first === 1 || !this.closing)) {
+    while (
+      jobs.length < maxJobs &&
+      total < maxSize &&
+      (first === 1 || !this.closing) &&
+      !this.paused
+    ) {
       const round = Math.min(first + more, MAX_FETCH_ROUND, maxJobs - jobs.length);
       const fetched = await this.fetchRound(round);
       const found = fetched.filter((job): job is Job => job !== undefined);
