@@ -193,9 +193,10 @@ export class BatchWorker extends Worker {
   }
 
   /**
-   * Resolves once a job has been taken (a finishing job fetched the next), or the queue's
-   * marker said one waits (`wokenAt`), or the blocking wait came back with neither (BullMQ's
-   * drain delay, a delayed job not yet due, a close).
+   * Resolves once a job has been taken (by a fetch while jobs are waiting, or by a finishing
+   * job that fetched the next), or the queue's marker said one waits (`wokenAt`), or the
+   * blocking wait came back with neither (BullMQ's drain delay, a delayed job not yet due,
+   * a close).
    */
   private async nextTaken(): Promise<void> {
     if (this.taken.length > 0 || this.wokenAt !== undefined) return;
