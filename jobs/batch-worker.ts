@@ -140,12 +140,16 @@ export class BatchWorker extends Worker {
     if (opts.autorun !== false) this.run().catch((error) => this.emit('error', error));
   }
 
-  /** As Worker#run, with the batching loop in place of BullMQ's. */
+  /**
+   * As Worker#run, with the batching loop in place of BullMQ's. As there, the loop ends once
+   * the worker is paused and its batches are done (`pause()` waits for that), and `resume()`
+   * runs it again.
+   */
   override async run(): Promise<void> {
     if (this.running) throw new Error('Worker is already running.');
     this.running = true;
     try {
-      if (this.closing) return;
+      if (this.closing || this.paused) return;
       this.clearMarker = await queueMarkerClearer(this);
       await this.startStalledCheckTimer();
       if (!this.opts.skipLockRenewal) this.lockManager.start();
@@ -164,7 +168,7 @@ export class BatchWorker extends Worker {
         await Promise.race(inFlight);
         continue;
       }
-      if (this.closing && this.taken.length === 0 && this.fetching === undefined) {
+      if ((this.closing || this.paused) && this.taken.length === 0 && this.fetching === undefined) {
         if (inFlight.size === 0) break;
         // A job finishing now may still hand over the next one it took: wait and look again.
         await Promise.race(inFlight);
@@ -265,8 +269,9 @@ export class BatchWorker extends Worker {
     }
     if (wait > 0) await this.waitOrClose(wait);
     const jobs = this.taken.splice(0, maxJobs);
-    // The job the marker announced is taken in the first round; a closing worker takes that
-    // round (the batch it was lingering for), then stops.
+    // The job the marker announced is taken in the first round; a closing or paused worker
+    // takes that round (the batch it was lingering for), then stops, as BullMQ's own fetch
+    // takes the job it was woken for.
     let first = this.wokenAt !== undefined && jobs.length === 0 ? 1 : 0;
     this.wokenAt = undefined;
     let total = jobs.reduce((sum, job) => sum + sizeOf(job), 0);
@@ -278,8 +283,7 @@ export class BatchWorker extends Worker {
     while (
       jobs.length < maxJobs &&
       total < maxSize &&
-      (first === 1 || !this.closing) &&
-      !this.paused
+      (first === 1 || !(this.closing || this.paused))
     ) {
       const round = Math.min(first + more, MAX_FETCH_ROUND, maxJobs - jobs.length);
       const fetched = await this.fetchRound(round);

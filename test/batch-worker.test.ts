@@ -2,10 +2,11 @@
  * The workers take their jobs in batches (jobs/batch-worker.ts): jobs waiting together are
  * processed as one batch and still each completed with its own result; a job that can never
  * succeed fails alone, the rest of its batch is stored; a worker stopped while a batch
- * lingers processes that batch before it closes; with the adaptive linger a lone job does
- * not wait for it, a backlog still forms batches, and a steady trickle is batched without
- * waiting out a long recency linger, and asks Redis for at most one job more than is waiting;
- * the queue's marker is cleared only when nothing waits. Outcomes only, never how long they took.
+ * lingers processes that batch before it closes; a paused worker takes nothing until it is
+ * resumed; with the adaptive linger a lone job does not wait for it, a backlog still forms
+ * batches, and a steady trickle is batched without waiting out a long recency linger, and
+ * asks Redis for at most one job more than is waiting; the queue's marker is cleared only
+ * when nothing waits. Outcomes only, never how long they took.
  */
 import test from 'ava';
 import type { Job, RedisClient } from 'bullmq';
@@ -71,12 +72,15 @@ async function batches(workers: RunningWorkers, queue: QueueName) {
 }
 
 /**
- * True once a worker of each queue waits on the queue's marker: BullMQ names its blocking
- * connection after the prefix and the queue, and Redis flags a blocked client `b`.
+ * True once a worker of each queue of `queues` waits on the queue's marker: BullMQ names its
+ * blocking connection after the prefix and the queue, and Redis flags a blocked client `b`.
  */
-async function workersWaiting(api: Pipeline): Promise<boolean> {
+async function workersWaiting(
+  api: Pipeline,
+  queues: readonly QueueName[] = QUEUE_NAMES,
+): Promise<boolean> {
   const clients = String(await api.deps.redis.client('LIST')).split('\n');
-  return QUEUE_NAMES.every((name) => {
+  return queues.every((name) => {
     const connection = `${api.config.queuePrefix}:${Buffer.from(name).toString('base64')}`;
     return clients.some(
       (client) => client.includes(` name=${connection} `) && /\bflags=\w*b/.test(client),
@@ -285,6 +289,58 @@ test('a batch asks Redis for at most one job more than is waiting', async (t) =>
 
   t.deepEqual(batchSizes, Array(rounds).fill(3), 'each batch took the three jobs waiting');
   t.true(emptyFetches <= rounds, `${emptyFetches} fetches found no job in ${rounds} batches`);
+});
+
+test('a worker paused while its batch lingers processes that batch, then takes nothing until resumed', async (t) => {
+  // As BullMQ's own loop: pause() waits for the batch loop to end, and resume() starts it
+  // again. The job the marker announced is taken and processed, as on close.
+  const { api } = await pipelineWithoutWorkers(t, {});
+  const queue = api.deps.queues.recency;
+  const redis = createWorkerRedis(api.config);
+  const batchSizes: number[] = [];
+  const worker = new BatchWorker(
+    queue.name,
+    async (jobs) => {
+      batchSizes.push(jobs.length);
+      return jobs.map(() => ({ result: 'done' }));
+    },
+    {
+      ...WORKER_OPTIONS,
+      connection: redis,
+      prefix: api.config.queuePrefix,
+      batch: { lingerMs: 1_000, maxJobs: 32, batches: 1 },
+    },
+  );
+  t.teardown(async () => {
+    await worker.close();
+    redis.disconnect();
+  });
+  const count = async (state: 'waiting' | 'completed') =>
+    (await queue.getJobCounts(state))[state] ?? 0;
+  const add = (jobs: number) =>
+    queue.addBulk(
+      Array.from({ length: jobs }, () => ({
+        name: EVENTS_JOB,
+        data: { events: [queuedEventAt(NOW)] },
+        opts: JOB_OPTIONS,
+      })),
+    );
+
+  await waitFor(async () => (await workersWaiting(api, ['recency'])) || undefined);
+  await add(1);
+  // The worker has taken the marker and lingers; the job still waits.
+  await waitFor(async () => ((await redis.zcard(queue.keys.marker!)) === 0 ? true : undefined));
+  t.is(await count('waiting'), 1);
+  await worker.pause();
+  t.true(worker.isPaused());
+  t.false(worker.isRunning(), 'the batch loop has ended');
+  t.is(await count('completed'), 1, 'the lingering batch was processed');
+
+  await add(3);
+  t.is(await count('waiting'), 3, 'a paused worker takes nothing');
+  worker.resume();
+  await waitFor(async () => ((await count('completed')) === 4 ? true : undefined));
+  t.deepEqual(batchSizes, [1, 3], 'the three jobs added while paused made one batch');
 });
 
 test('the queue marker is cleared only when no job is waiting, and a delay marker is kept', async (t) => {
