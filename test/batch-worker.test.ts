@@ -8,7 +8,7 @@
  * asks Redis for at most one job more than is waiting; the queue's marker is cleared only
  * when nothing waits. Outcomes only, never how long they took.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import type { Job, RedisClient } from 'bullmq';
 import { BatchWorker } from '../jobs/batch-worker';
 import { queueMarkerClearer } from '../jobs/clear-queue-marker';
@@ -55,6 +55,39 @@ async function addToBoth(api: Pipeline, events: unknown[]): Promise<Record<Queue
     QueueName,
     Job
   >;
+}
+
+/**
+ * A recency worker of the test's own, one batch at a time, whose processor records each
+ * batch's size; closed when the test ends.
+ */
+function recordingWorker(
+  t: ExecutionContext,
+  api: Pipeline,
+  lingerMs: number,
+  Worker: typeof BatchWorker = BatchWorker,
+) {
+  const queue = api.deps.queues.recency;
+  const redis = createWorkerRedis(api.config);
+  const batchSizes: number[] = [];
+  const worker = new Worker(
+    queue.name,
+    async (jobs) => {
+      batchSizes.push(jobs.length);
+      return jobs.map(() => ({ result: 'done' }));
+    },
+    {
+      ...WORKER_OPTIONS,
+      connection: redis,
+      prefix: api.config.queuePrefix,
+      batch: { lingerMs, maxJobs: 32, batches: 1 },
+    },
+  );
+  t.teardown(async () => {
+    await worker.close();
+    redis.disconnect();
+  });
+  return { queue, redis, worker, batchSizes };
 }
 
 const rowCount = async (api: Pipeline) =>
@@ -245,9 +278,6 @@ test('a batch asks Redis for at most one job more than is waiting', async (t) =>
   // one after the other: a batch asking for as many as the last one took, then twice as
   // many because all came back, made four such calls per batch.
   const { api } = await pipelineWithoutWorkers(t, {});
-  const queue = api.deps.queues.recency;
-  const redis = createWorkerRedis(api.config);
-  const batchSizes: number[] = [];
   let emptyFetches = 0;
   class CountingWorker extends BatchWorker {
     protected override async moveToActive(client: RedisClient, token: string, name?: string) {
@@ -256,23 +286,7 @@ test('a batch asks Redis for at most one job more than is waiting', async (t) =>
       return job;
     }
   }
-  const worker = new CountingWorker(
-    queue.name,
-    async (jobs) => {
-      batchSizes.push(jobs.length);
-      return jobs.map(() => ({ result: 'done' }));
-    },
-    {
-      ...WORKER_OPTIONS,
-      connection: redis,
-      prefix: api.config.queuePrefix,
-      batch: { lingerMs: 200, maxJobs: 32, batches: 1 },
-    },
-  );
-  t.teardown(async () => {
-    await worker.close();
-    redis.disconnect();
-  });
+  const { queue, batchSizes } = recordingWorker(t, api, 200, CountingWorker);
 
   const rounds = 4;
   for (let round = 1; round <= rounds; round++) {
@@ -295,26 +309,7 @@ test('a worker paused while its batch lingers processes that batch, then takes n
   // As BullMQ's own loop: pause() waits for the batch loop to end, and resume() starts it
   // again. The job the marker announced is taken and processed, as on close.
   const { api } = await pipelineWithoutWorkers(t, {});
-  const queue = api.deps.queues.recency;
-  const redis = createWorkerRedis(api.config);
-  const batchSizes: number[] = [];
-  const worker = new BatchWorker(
-    queue.name,
-    async (jobs) => {
-      batchSizes.push(jobs.length);
-      return jobs.map(() => ({ result: 'done' }));
-    },
-    {
-      ...WORKER_OPTIONS,
-      connection: redis,
-      prefix: api.config.queuePrefix,
-      batch: { lingerMs: 1_000, maxJobs: 32, batches: 1 },
-    },
-  );
-  t.teardown(async () => {
-    await worker.close();
-    redis.disconnect();
-  });
+  const { queue, redis, worker, batchSizes } = recordingWorker(t, api, 1_000);
   const count = async (state: 'waiting' | 'completed') =>
     (await queue.getJobCounts(state))[state] ?? 0;
   const add = (jobs: number) =>
