@@ -225,7 +225,7 @@ export class BatchWorker extends Worker {
    */
   private async waitForWork(): Promise<void> {
     const bullmq = this as unknown as BlockingWait;
-    if (!bullmq.drained || bullmq.limitUntil || bullmq.waiting || this.paused) {
+    if (!bullmq.drained || bullmq.limitUntil || bullmq.waiting) {
       const job = await this.getNextJob(this.token(), { block: false });
       if (job) this.took(job);
       return;
@@ -301,8 +301,8 @@ export class BatchWorker extends Worker {
 
   /**
    * `count` jobs asked for at once (one write, `coalesceWrites` in src/redis.ts). BullMQ's
-   * own fetch takes nothing once the worker closes; this one still takes the batch a
-   * closing worker lingered for, which it then processes before it stops.
+   * own fetch takes nothing once the worker closes or pauses; this one still takes the
+   * batch such a worker lingered for, which it then processes before its loop ends.
    */
   private async fetchRound(count: number): Promise<(Job | undefined)[]> {
     const client = await this.client;
